@@ -1,0 +1,139 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from config.models import DatePrecision, PublicationStatus, Stamped, format_date
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."
+)
+
+
+class Language(models.TextChoices):
+    UKRAINIAN = "uk", "Ukrainian"
+    ENGLISH = "en", "English"
+    RUSSIAN = "ru", "Russian"
+    OTHER = "other", "Other"
+
+
+def normalize_text(value):
+    """Browsers send textarea newlines as CRLF; offsets are counted on LF-only text."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class Outlet(Stamped):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    home_url = models.URLField(blank=True)
+    country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+class Article(Stamped):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    byline = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(
+        "source URL", max_length=500, blank=True, help_text="The article on the outlet's site."
+    )
+    published_on = models.DateField("published date")
+    published_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the published date is known.",
+    )
+    language = models.CharField(max_length=8, choices=Language.choices)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(help_text="Plain text; paragraphs separated by a blank line.")
+    status = models.CharField(
+        max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    topics = models.ManyToManyField("claims.Topic", blank=True, related_name="articles")
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The original of the story this article translates.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="article_source_url_unique",
+                violation_error_message="Another article already has this source URL.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        self.body = normalize_text(self.body)
+        self.standfirst = normalize_text(self.standfirst)
+        self.title = self.title.strip()
+        if self.translation_of_id:
+            if self.pk and self.translation_of_id == self.pk:
+                raise ValidationError(
+                    {"translation_of": "An article cannot be a translation of itself."}
+                )
+            if self.translation_of.translation_of_id:
+                raise ValidationError(
+                    {"translation_of": "Link to the original story, not to another translation."}
+                )
+            if self.pk and self.translations.exists():
+                raise ValidationError(
+                    {"translation_of": "This article is itself the original of translations."}
+                )
+        if self.pk:
+            self._check_quotes_still_fit()
+
+    def _check_quotes_still_fit(self):
+        # Until quotes are re-anchored on edit, a body edit may not break an existing quote.
+        broken = [
+            quote
+            for quote in self.quotes.only("id", "text", "start", "end")
+            if self.body[quote.start : quote.end] != quote.text
+        ]
+        if broken:
+            listed = "; ".join(f"#{q.pk} “{q.text[:60]}”" for q in broken)
+            raise ValidationError(
+                {"body": f"This edit would move or remove text quoted by {listed}."}
+            )
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def published_display(self):
+        return format_date(self.published_on, self.published_precision)
+
+    @property
+    def story_root(self):
+        return self.translation_of or self

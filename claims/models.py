@@ -1,0 +1,398 @@
+import re
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from simple_history.models import HistoricalRecords
+
+from articles.models import normalize_text
+from config.models import DatePrecision, PublicationStatus, Stamped, format_date
+
+# Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
+ADDRESS_PATTERN = r"^[a-z]+(_[0-9a-z]+)?(__[a-z]+(_[0-9a-z]+)?)*$"
+address_validator = RegexValidator(
+    ADDRESS_PATTERN, "Use an address like art_4 or art_4__para_1 (lower case, no spaces)."
+)
+
+NUMBER_ABBREVIATIONS = {
+    "article": ("art", "Art."),
+    "paragraph": ("para", "para."),
+    "section": ("sec", "Sec."),
+    "chapter": ("chp", "Ch."),
+    "part": ("part", "Part"),
+    "point": ("point", "point"),
+    "clause": ("clause", "cl."),
+}
+
+
+class Topic(Stamped):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    question = models.CharField(
+        max_length=300, help_text="The question the topic answers, e.g. “Will China …?”"
+    )
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A topic cannot sit inside itself."})
+            ancestor = ancestor.parent
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """Claims a reader may see."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def about(self, topic):
+        """Claims tagged with `topic`."""
+        return self.filter(topic_links__topic=topic)
+
+    def by(self, expert):
+        """Claims made by `expert`."""
+        return self.filter(speaker=expert)
+
+
+class Claim(Stamped):
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Assessment"
+        PREDICTION = "prediction", "Prediction"
+        FACTUAL = "factual", "Factual assertion"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CAME_TRUE = "came_true", "Came true"
+        DID_NOT = "did_not", "Did not come true"
+        UNCLEAR = "unclear", "Unclear"
+
+    speaker = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="claims")
+    summary = models.CharField(max_length=400, help_text="One neutral sentence in our words.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ASSESSMENT)
+    made_on = models.DateField("date made")
+    made_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(
+        max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    topics = models.ManyToManyField(
+        Topic, through="ClaimTopic", blank=True, related_name="claims"
+    )
+    provisions = models.ManyToManyField(
+        "Provision", through="ClaimProvision", blank=True, related_name="claims"
+    )
+    # Predictions only: what was foreseen for when, and how it turned out.
+    due_on = models.DateField("due date", null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_source_url = models.URLField("outcome source URL", max_length=500, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="prediction") | (Q(due_on__isnull=True) & Q(outcome="")),
+                name="claim_outcome_only_for_predictions",
+                violation_error_message="Only predictions have a due date and an outcome.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    def clean(self):
+        self.summary = self.summary.strip()
+        if self.kind == self.Kind.PREDICTION and not self.outcome:
+            self.outcome = self.Outcome.PENDING
+
+    @property
+    def made_display(self):
+        return format_date(self.made_on, self.made_precision)
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED
+
+
+class Stance(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    MIXED = "mixed", "Mixed"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class ClaimTopic(models.Model):
+    """A claim's tag, with the claim's answer (stance) to the topic's question."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claim_links")
+    stance = models.CharField(
+        max_length=8,
+        choices=Stance.choices,
+        blank=True,
+        help_text="The claim's answer to the topic's question, if it gives one.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "claim topic"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "topic"],
+                name="claim_topic_unique",
+                violation_error_message="The claim already has this topic.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic}: {self.get_stance_display() or 'no stance'}"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def public(self):
+        """Quotes whose claim and article are both published."""
+        return self.filter(
+            claim__status=PublicationStatus.PUBLISHED,
+            article__status=PublicationStatus.PUBLISHED,
+        )
+
+
+class Quote(Stamped):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="quotes")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="quotes"
+    )
+    text = models.TextField(help_text="Exactly as it appears in the article body.")
+    start = models.PositiveIntegerField(editable=False)
+    end = models.PositiveIntegerField(editable=False)
+
+    objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")),
+                name="quote_start_before_end",
+                violation_error_message="A quote must start before it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("text")),
+                name="quote_offsets_match_text",
+                violation_error_message="The quote's offsets must span exactly its text.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.text[:80]}”"
+
+    def clean(self):
+        try:
+            self.article  # noqa: B018
+        except ObjectDoesNotExist:
+            return  # field validation reports the missing article
+        self.anchor()
+
+    def anchor(self, *, after=None, occurrence=None):
+        """Compute the offsets of `text` in the article body.
+
+        The first occurrence at or after the character offset `after` is taken, or the
+        `occurrence`-th one (1-based) when the editor picks among repeats. With neither,
+        a quote that still matches where it stands keeps its place.
+        """
+        self.text = normalize_text(self.text)
+        if after is None and occurrence is None and self.is_anchored:
+            return
+        self.start, self.end = locate(
+            self.article.body, self.text, after=after, occurrence=occurrence, where=self.article
+        )
+
+    @property
+    def is_anchored(self):
+        if self.start is None or self.end is None:
+            return False
+        return self.article.body[self.start : self.end] == self.text
+
+
+def locate(body, text, *, after=None, occurrence=None, where="the article"):
+    """(start, end) of `text` in `body`, or a ValidationError naming `where`."""
+    if not text:
+        raise ValidationError({"text": "A quote needs its text."})
+    if occurrence is not None:
+        if occurrence < 1:
+            raise ValidationError({"text": "Occurrences are counted from 1."})
+        starts = [m.start() for m in re.finditer(re.escape(text), body)]
+        if len(starts) < occurrence:
+            found = f"only {len(starts)} time(s)" if starts else "not at all"
+            raise ValidationError(
+                {"text": f"This text appears {found} in the body of “{where}”, "
+                 f"so occurrence {occurrence} does not exist."}
+            )
+        start = starts[occurrence - 1]
+    else:
+        start = body.find(text, after or 0)
+        if start == -1:
+            detail = f" after character {after}" if after else ""
+            raise ValidationError(
+                {"text": f"This text is not found{detail} in the body of “{where}”. "
+                 "A quote must be copied exactly as it appears in the article."}
+            )
+    return start, start + len(text)
+
+
+class Treaty(Stamped):
+    title = models.CharField(max_length=300)
+    short_name = models.CharField(
+        max_length=100, help_text="Used in citations, e.g. “RU–DPRK Treaty (2024)”."
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    parties = models.TextField(help_text="One party per line.")
+    signed_on = models.DateField("signed date", null=True, blank=True)
+    in_force_on = models.DateField("in-force date", null=True, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name_plural = "treaties"
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def party_list(self):
+        return [line.strip() for line in self.parties.splitlines() if line.strip()]
+
+
+class Provision(Stamped):
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="provisions")
+    number = models.CharField(max_length=50, help_text="As the treaty numbers it: “Article 4”.")
+    address = models.CharField(
+        max_length=100,
+        validators=[address_validator],
+        blank=True,
+        help_text="Stable address such as art_4 or art_4__para_1; filled in from the number "
+        "when left empty.",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    text_is_official = models.BooleanField(
+        "official wording",
+        default=False,
+        help_text="Ticked when the text is the treaty's official wording, not our summary.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["treaty", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treaty", "address"],
+                name="provision_address_unique_per_treaty",
+                violation_error_message="This treaty already has a provision at this address.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(address=""),
+                name="provision_address_not_empty",
+                violation_error_message="A provision needs an address.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.citation_label
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.treaty_id != self.treaty_id:
+                raise ValidationError({"parent": "The parent must belong to the same treaty."})
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": "A provision cannot be its own parent."})
+        if not self.address:
+            self.address = address_from_number(self.number, parent=self.parent)
+        if self.parent_id and not self.address.startswith(self.parent.address + "__"):
+            raise ValidationError(
+                {"address": f"A sub-provision's address starts with “{self.parent.address}__”."}
+            )
+
+    @property
+    def short_number(self):
+        word, _, rest = self.number.strip().partition(" ")
+        abbreviation = NUMBER_ABBREVIATIONS.get(word.lower())
+        if abbreviation and rest:
+            return f"{abbreviation[1]} {rest}"
+        return self.number.strip()
+
+    @property
+    def citation_label(self):
+        """“RU–DPRK Treaty (2024), Art. 4” or, for a paragraph, “…, Art. 4, para. 1”."""
+        parts = []
+        node = self
+        while node is not None:
+            parts.append(node.short_number)
+            node = node.parent
+        return f"{self.treaty.short_name}, {', '.join(reversed(parts))}"
+
+
+def address_from_number(number, *, parent=None):
+    """`Article 4` → `art_4`; under a parent, `Paragraph 1` → `art_4__para_1`."""
+    word, _, rest = number.strip().lower().partition(" ")
+    prefix = NUMBER_ABBREVIATIONS.get(word, (re.sub(r"[^a-z]", "", word) or "part",))[0]
+    suffix = re.sub(r"[^0-9a-z]+", "", rest)
+    own = f"{prefix}_{suffix}" if suffix else prefix
+    return f"{parent.address}__{own}" if parent is not None else own
+
+
+class ClaimProvision(models.Model):
+    class Relation(models.TextChoices):
+        INTERPRETS = "interprets", "Interprets"
+        INVOKES = "invokes", "Invokes"
+        DISPUTES = "disputes", "Disputes"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="provision_links")
+    provision = models.ForeignKey(
+        Provision, on_delete=models.PROTECT, related_name="claim_links"
+    )
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    note = models.TextField("editor's note", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "claim–provision link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "provision"],
+                name="claim_provision_unique",
+                violation_error_message="The claim already cites this provision.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_relation_display()} {self.provision}"

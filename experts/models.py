@@ -1,0 +1,143 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from articles.models import country_code_validator
+from config.models import Stamped
+
+wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
+
+
+class ExpertQuerySet(models.QuerySet):
+    def matching(self, text):
+        """Experts whose display name or any name variant contains `text` (case-insensitive)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(display_name__icontains=text) | Q(name_variants__name__icontains=text)
+        ).distinct()
+
+
+class Expert(Stamped):
+    display_name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    bio = models.TextField("short bio", blank=True)
+    country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
+    )
+
+    objects = ExpertQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="expert_wikidata_id_unique",
+                violation_error_message="Another expert already has this Wikidata id.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def role_on(self, day):
+        """The affiliation held on `day` (from prefetched affiliations when available)."""
+        return pick_affiliation(self.affiliations.all(), day)
+
+
+def pick_affiliation(affiliations, day):
+    """The affiliation current on `day`: the most recently started one that covers it.
+
+    Open start or end dates count as "since/until whenever"; with no day, the current role.
+    """
+    covering = [a for a in affiliations if a.covers(day)]
+    if not covering:
+        return None
+    return max(covering, key=lambda a: (a.start_date is not None, a.start_date or 0))
+
+
+class NameVariant(models.Model):
+    """Another spelling of an expert's name: a transliteration, another script, a misspelling."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="name_variants")
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expert", "name"],
+                name="name_variant_unique_per_expert",
+                violation_error_message="This expert already has this name variant.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(Stamped):
+    class Kind(models.TextChoices):
+        RESEARCH_CENTRE = "research", "Research centre / think tank"
+        UNIVERSITY = "university", "University"
+        CIVIC_GROUP = "civic", "Civic group / NGO"
+        MEDIA = "media", "Media"
+        GOVERNMENT = "government", "Government body"
+        MILITARY = "military", "Armed forces"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Affiliation(Stamped):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    role_title = models.CharField(max_length=200)
+    start_date = models.DateField(null=True, blank=True, help_text="Leave empty if unknown.")
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while current.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["expert", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="affiliation_ends_after_start",
+                violation_error_message="An affiliation cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role_title}, {self.organization}"
+
+    def covers(self, day):
+        if day is None:
+            return self.end_date is None
+        started = self.start_date is None or self.start_date <= day
+        not_ended = self.end_date is None or day <= self.end_date
+        return started and not_ended
