@@ -91,9 +91,7 @@ class Claim(Stamped):
     status = models.CharField(
         max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
-    topics = models.ManyToManyField(
-        Topic, through="ClaimTopic", blank=True, related_name="claims"
-    )
+    topics = models.ManyToManyField(Topic, through="ClaimTopic", blank=True, related_name="claims")
     provisions = models.ManyToManyField(
         "Provision", through="ClaimProvision", blank=True, related_name="claims"
     )
@@ -179,9 +177,7 @@ class QuoteQuerySet(models.QuerySet):
 
 class Quote(Stamped):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="quotes")
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.PROTECT, related_name="quotes"
-    )
+    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField(help_text="Exactly as it appears in the article body.")
     start = models.PositiveIntegerField(editable=False)
     end = models.PositiveIntegerField(editable=False)
@@ -246,8 +242,10 @@ def locate(body, text, *, after=None, occurrence=None, where="the article"):
         if len(starts) < occurrence:
             found = f"only {len(starts)} time(s)" if starts else "not at all"
             raise ValidationError(
-                {"text": f"This text appears {found} in the body of “{where}”, "
-                 f"so occurrence {occurrence} does not exist."}
+                {
+                    "text": f"This text appears {found} in the body of “{where}”, "
+                    f"so occurrence {occurrence} does not exist."
+                }
             )
         start = starts[occurrence - 1]
     else:
@@ -255,8 +253,10 @@ def locate(body, text, *, after=None, occurrence=None, where="the article"):
         if start == -1:
             detail = f" after character {after}" if after else ""
             raise ValidationError(
-                {"text": f"This text is not found{detail} in the body of “{where}”. "
-                 "A quote must be copied exactly as it appears in the article."}
+                {
+                    "text": f"This text is not found{detail} in the body of “{where}”. "
+                    "A quote must be copied exactly as it appears in the article."
+                }
             )
     return start, start + len(text)
 
@@ -376,9 +376,7 @@ class ClaimProvision(models.Model):
         DISPUTES = "disputes", "Disputes"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="provision_links")
-    provision = models.ForeignKey(
-        Provision, on_delete=models.PROTECT, related_name="claim_links"
-    )
+    provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="claim_links")
     relation = models.CharField(max_length=16, choices=Relation.choices)
     note = models.TextField("editor's note", blank=True)
 
