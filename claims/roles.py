@@ -36,7 +36,6 @@ def sync_groups():
     return group
 
 
-def sync_groups_after_migrate(sender, using="default", apps=global_apps, **kwargs):
-    if not apps.is_installed("django.contrib.auth"):
-        return
-    sync_groups()
+def sync_groups_after_migrate(sender, **kwargs):
+    if global_apps.is_installed("django.contrib.auth"):
+        sync_groups()
