@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Set up and run the project with nothing but Python 3.11+.
 
-    python3 dev.py serve   create .venv, install the locked dependencies, migrate, load the
-                           demo data, create an editor account and serve http://127.0.0.1:8000
-    python3 dev.py test    install the test dependencies and run the whole test suite
-                           (extra arguments go to pytest: python3 dev.py test tests/claims -k quote)
+python3 dev.py serve   create .venv, install the locked dependencies, migrate, load the
+                       demo data, create an editor account and serve http://127.0.0.1:8000
+python3 dev.py test    install the test dependencies and run the whole test suite
+                       (extra arguments go to pytest: python3 dev.py test tests/claims -k quote)
 """
 
 import hashlib
@@ -26,7 +26,7 @@ def run(*args, **kwargs):
 
 
 def ensure_venv(lock):
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV}", flush=True)

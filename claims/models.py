@@ -47,10 +47,12 @@ class Topic(Stamped):
         return self.title
 
     def clean(self):
+        seen = {self.pk}
         ancestor = self.parent
         while ancestor is not None:
-            if self.pk and ancestor.pk == self.pk:
+            if ancestor.pk in seen:
                 raise ValidationError({"parent": "A topic cannot sit inside itself."})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
 
@@ -204,6 +206,11 @@ class Quote(Stamped):
         return f"“{self.text[:80]}”"
 
     def clean(self):
+        if not self.text:
+            return  # field validation reports the missing text
+        self.text = normalize_text(self.text)
+        if not self.text:
+            raise ValidationError({"text": "A quote needs its text, not only spaces."})
         try:
             self.article  # noqa: B018
         except ObjectDoesNotExist:
@@ -306,7 +313,9 @@ class Provision(Stamped):
         default=False,
         help_text="Ticked when the text is the treaty's official wording, not our summary.",
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(
+        default=0, blank=True, help_text="Position in the treaty; left at 0, it goes last."
+    )
 
     history = HistoricalRecords()
 
@@ -336,6 +345,10 @@ class Provision(Stamped):
                 raise ValidationError({"parent": "A provision cannot be its own parent."})
         if not self.address:
             self.address = address_from_number(self.number, parent=self.parent)
+        if not self.order and self.treaty_id:
+            # New provisions go after the treaty's last one unless the editor says otherwise.
+            last = self.treaty.provisions.exclude(pk=self.pk).aggregate(m=models.Max("order"))["m"]
+            self.order = (last or 0) + 1
         if self.parent_id and not self.address.startswith(self.parent.address + "__"):
             raise ValidationError(
                 {"address": f"A sub-provision's address starts with “{self.parent.address}__”."}

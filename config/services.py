@@ -19,7 +19,10 @@ def set_status(*, items, status, user=None):
     Returns how many items changed; items already in that status are left untouched.
     """
     changed = 0
-    for item in items.select_for_update():
+    # Lock by primary key alone: PostgreSQL refuses FOR UPDATE on grouped or DISTINCT queries,
+    # which is what an annotated changelist hands over.
+    rows = items.model._default_manager.filter(pk__in=items.values("pk")).select_for_update()
+    for item in rows:
         if item.status == status:
             continue
         item.status = status

@@ -290,3 +290,28 @@ def test_public_quotes_need_a_published_claim_and_article(db):
 def test_made_display_respects_precision(db):
     claim = ClaimFactory.build(made_on=datetime.date(2023, 9, 1), made_precision="month")
     assert claim.made_display == "September 2023"
+
+
+def test_topic_clean_stops_at_an_existing_cycle_above_it(db):
+    a = TopicFactory()
+    b = TopicFactory(parent=a)
+    Topic = type(a)
+    Topic.objects.filter(pk=a.pk).update(parent=b)  # a cycle made behind validation's back
+    child = TopicFactory.build(parent=Topic.objects.get(pk=b.pk))
+    with pytest.raises(ValidationError):
+        child.full_clean()
+
+
+def test_new_provision_goes_after_the_last_one(db):
+    treaty = TreatyFactory()
+    ProvisionFactory(treaty=treaty, number="Article 1", address="art_1", order=7)
+    provision = Provision(treaty=treaty, number="Article 2")
+    provision.full_clean()
+    assert provision.order == 8
+
+
+def test_blank_quote_text_gives_one_error(db):
+    quote = Quote(claim=ClaimFactory(), article=ArticleFactory(), text="  ")
+    with pytest.raises(ValidationError) as error:
+        quote.full_clean()
+    assert len(error.value.message_dict["text"]) == 1

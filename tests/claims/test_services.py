@@ -93,3 +93,13 @@ def test_publishing_twice_changes_nothing_the_second_time(db):
     assert articles_publish(articles=queryset) == 1
     assert articles_publish(articles=queryset) == 0
     assert article.history.count() == 2
+
+
+def test_publish_accepts_an_annotated_distinct_queryset(db):
+    from django.db.models import Count
+
+    draft = ClaimFactory(status="draft")
+    annotated = Claim.objects.annotate(n=Count("quotes", distinct=True)).distinct()
+    assert claims_publish(claims=annotated) == 1
+    draft.refresh_from_db()
+    assert draft.status == "published"
