@@ -140,7 +140,7 @@ class Stance(models.TextChoices):
     UNCLEAR = "unclear", "Unclear"
 
 
-class ClaimTopic(models.Model):
+class ClaimTopic(Stamped):
     """A claim's tag, with the claim's answer (stance) to the topic's question."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="topic_links")
@@ -382,7 +382,7 @@ def address_from_number(number, *, parent=None):
     return f"{parent.address}__{own}" if parent is not None else own
 
 
-class ClaimProvision(models.Model):
+class ClaimProvision(Stamped):
     class Relation(models.TextChoices):
         INTERPRETS = "interprets", "Interprets"
         INVOKES = "invokes", "Invokes"

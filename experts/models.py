@@ -62,7 +62,7 @@ def pick_affiliation(affiliations, day):
     return max(covering, key=lambda a: (a.start_date is not None, a.start_date or 0))
 
 
-class NameVariant(models.Model):
+class NameVariant(Stamped):
     """Another spelling of an expert's name: a transliteration, another script, a misspelling."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="name_variants")
