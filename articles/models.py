@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from config.models import DatePrecision, PublicationStatus, Stamped, format_date
@@ -38,11 +39,18 @@ class Outlet(Stamped):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:outlet", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see."""
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published articles, or every article for staff previewing drafts."""
+        return self if user.is_staff else self.published()
 
 
 class Article(Stamped):
@@ -92,6 +100,9 @@ class Article(Stamped):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         self.body = normalize_text(self.body)

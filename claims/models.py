@@ -5,10 +5,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import normalize_text
 from config.models import DatePrecision, PublicationStatus, Stamped, format_date
+from experts.models import Affiliation
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
 ADDRESS_PATTERN = r"^[a-z]+(_[0-9a-z]+)?(__[a-z]+(_[0-9a-z]+)?)*$"
@@ -46,6 +48,9 @@ class Topic(Stamped):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("claims:topic", kwargs={"slug": self.slug})
+
     def clean(self):
         seen = {self.pk}
         ancestor = self.parent
@@ -60,6 +65,39 @@ class ClaimQuerySet(models.QuerySet):
     def published(self):
         """Claims a reader may see."""
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published claims, or every claim for staff previewing drafts."""
+        return self if user.is_staff else self.published()
+
+    def with_card_data(self, *, user=None):
+        """Everything a claim card shows, in a fixed number of queries.
+
+        The speaker with their affiliations (for the role at the time), topics with stance,
+        cited provisions with their treaty, and the quotes a reader may see with their outlet.
+        """
+        quotes = Quote.objects.select_related("article__outlet").order_by(
+            "article__published_on", "start"
+        )
+        if user is None or not user.is_staff:
+            quotes = quotes.filter(article__status=PublicationStatus.PUBLISHED)
+        return self.select_related("speaker").prefetch_related(
+            models.Prefetch(
+                "speaker__affiliations",
+                queryset=Affiliation.objects.select_related("organization"),
+            ),
+            models.Prefetch(
+                "topic_links",
+                queryset=ClaimTopic.objects.select_related("topic").order_by("topic__title"),
+            ),
+            models.Prefetch(
+                "provision_links",
+                queryset=ClaimProvision.objects.select_related(
+                    "provision__treaty", "provision__parent__parent"
+                ).order_by("provision__treaty__slug", "provision__order"),
+            ),
+            models.Prefetch("quotes", queryset=quotes),
+        )
 
     def about(self, topic):
         """Claims tagged with `topic`."""
@@ -119,10 +157,18 @@ class Claim(Stamped):
     def __str__(self):
         return self.summary
 
+    def get_absolute_url(self):
+        return reverse("claims:detail", kwargs={"pk": self.pk})
+
     def clean(self):
         self.summary = self.summary.strip()
         if self.kind == self.Kind.PREDICTION and not self.outcome:
             self.outcome = self.Outcome.PENDING
+
+    @property
+    def speaker_role(self):
+        """The speaker's affiliation when the claim was made (prefetch affiliations for lists)."""
+        return self.speaker.role_on(self.made_on)
 
     @property
     def made_display(self):
@@ -204,6 +250,9 @@ class Quote(Stamped):
 
     def __str__(self):
         return f"“{self.text[:80]}”"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
 
     def clean(self):
         if not self.text:
@@ -288,6 +337,9 @@ class Treaty(Stamped):
     def __str__(self):
         return self.short_name
 
+    def get_absolute_url(self):
+        return reverse("claims:treaty", kwargs={"slug": self.slug})
+
     @property
     def party_list(self):
         return [line.strip() for line in self.parties.splitlines() if line.strip()]
@@ -336,6 +388,11 @@ class Provision(Stamped):
 
     def __str__(self):
         return self.citation_label
+
+    def get_absolute_url(self):
+        return reverse(
+            "claims:provision", kwargs={"slug": self.treaty.slug, "address": self.address}
+        )
 
     def clean(self):
         if self.parent_id:

@@ -10,6 +10,9 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
 class DatePrecision(models.TextChoices):
     """How much of a stored date is known: the seeds give "June 2024", not a day."""
 

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import render
 
 from articles.models import Article
@@ -9,3 +10,15 @@ def home(request):
     articles = Article.objects.published().select_related("outlet")[:10]
     claims = Claim.objects.published().select_related("speaker")[:10]
     return render(request, "home.html", {"articles": articles, "claims": claims})
+
+
+def search(request):
+    raise Http404
+
+
+def robots_txt(request):
+    raise Http404
+
+
+def sitemap(request):
+    raise Http404

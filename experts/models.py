@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import country_code_validator
@@ -10,6 +11,16 @@ wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like
 
 
 class ExpertQuerySet(models.QuerySet):
+    def public(self):
+        """Experts with at least one published claim: the only ones with a public profile."""
+        from claims.models import Claim
+
+        return self.filter(Exists(Claim.objects.published().filter(speaker=OuterRef("pk"))))
+
+    def visible_to(self, user):
+        """Public experts, or every expert for staff."""
+        return self if user.is_staff else self.public()
+
     def matching(self, text):
         """Experts whose display name or any name variant contains `text` (case-insensitive)."""
         text = (text or "").strip()
@@ -45,6 +56,9 @@ class Expert(Stamped):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("experts:detail", kwargs={"slug": self.slug})
 
     def role_on(self, day):
         """The affiliation held on `day` (from prefetched affiliations when available)."""

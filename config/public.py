@@ -1,0 +1,24 @@
+"""Small pieces every public page uses: pagination and the staff preview banner."""
+
+from django.core.paginator import Paginator
+
+PER_PAGE = 20
+
+
+def paginate(request, items, *, per_page=PER_PAGE):
+    """The requested page of `items`; out-of-range or malformed page numbers give a valid page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_string_without_page(request):
+    """The current filters, for pagination links that keep them."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def preview_label(obj):
+    """The status to show in the preview banner when staff view an unpublished item, else ""."""
+    if getattr(obj, "is_published", True):
+        return ""
+    return obj.get_status_display()
