@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -51,6 +52,30 @@ class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published articles, or every article for staff previewing drafts."""
         return self if user.is_staff else self.published()
+
+    def with_quote_counts(self):
+        """Annotate `quote_count`: the article's quotes of published claims."""
+        from claims.models import Quote
+
+        quotes = (
+            Quote.objects.filter(article=OuterRef("pk"), claim__status=PublicationStatus.PUBLISHED)
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(quote_count=Coalesce(Subquery(quotes, output_field=IntegerField()), 0))
+
+    def quoting(self, claims):
+        """Articles holding a quote of one of `claims` (a Claim queryset)."""
+        from claims.models import Quote
+
+        return self.filter(Exists(Quote.objects.filter(article=OuterRef("pk"), claim__in=claims)))
+
+    def translations_of(self, article):
+        """The other language versions of `article`'s story: its original and their translations."""
+        root_id = article.translation_of_id or article.pk
+        return self.filter(Q(pk=root_id) | Q(translation_of_id=root_id)).exclude(pk=article.pk)
 
 
 class Article(Stamped):
@@ -146,5 +171,52 @@ class Article(Stamped):
         return format_date(self.published_on, self.published_precision)
 
     @property
+    def published_iso(self):
+        """The published date in ISO 8601 as precise as it is known: 2024-06-19, 2024-06, 2024."""
+        if self.published_precision == DatePrecision.YEAR:
+            return f"{self.published_on:%Y}"
+        if self.published_precision == DatePrecision.MONTH:
+            return f"{self.published_on:%Y-%m}"
+        return self.published_on.isoformat()
+
+    @property
     def story_root(self):
         return self.translation_of or self
+
+    def visible_quotes(self, user):
+        """The article's quotes of claims `user` may see, in reading order."""
+        from claims.models import Claim
+
+        quotes = self.quotes.order_by("start", "end", "pk")
+        return quotes if user.is_staff else quotes.filter(claim__in=Claim.objects.published())
+
+    def quoted_claims(self, user):
+        """The claims `user` may see that this article quotes."""
+        from claims.models import Claim
+
+        return Claim.objects.visible_to(user).filter(
+            Exists(self.quotes.filter(claim=OuterRef("pk")))
+        )
+
+    def topics_discussed(self, user):
+        """Topics the article is filed under or that its visible quoted claims are about."""
+        from claims.models import ClaimTopic, Topic
+
+        filed = Article.topics.through.objects.filter(topic=OuterRef("pk"), article=self)
+        claimed = ClaimTopic.objects.filter(
+            topic=OuterRef("pk"), claim__in=self.quoted_claims(user)
+        )
+        return Topic.objects.filter(Exists(filed) | Exists(claimed))
+
+    def provisions_discussed(self, user):
+        """Treaty provisions cited by the visible claims this article quotes."""
+        from claims.models import ClaimProvision, Provision
+
+        cited = ClaimProvision.objects.filter(
+            provision=OuterRef("pk"), claim__in=self.quoted_claims(user)
+        )
+        return (
+            Provision.objects.filter(Exists(cited))
+            .select_related("treaty", "parent__parent")
+            .order_by("treaty__short_name", "order", "pk")
+        )

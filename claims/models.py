@@ -3,7 +3,7 @@ import re
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -29,6 +29,51 @@ NUMBER_ABBREVIATIONS = {
 }
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each topic with `experts_count` and `claims_count`: its own published claims."""
+        published = Q(claim_links__claim__status=PublicationStatus.PUBLISHED)
+        return self.annotate(
+            experts_count=Count("claim_links__claim__speaker", filter=published, distinct=True),
+            claims_count=Count("claim_links__claim", filter=published, distinct=True),
+        )
+
+    def in_tree_order(self):
+        """The topics as a list, each parent followed by its sub-topics, with `depth` set.
+
+        One query whatever the depth; a topic whose parent is not in the queryset starts a
+        tree of its own.
+        """
+        topics = list(self)
+        present = {topic.pk for topic in topics}
+        roots = [topic for topic in topics if topic.parent_id not in present]
+        return _walk_tree(roots, topics)
+
+    def subtree(self, topic):
+        """`topic` and every topic below it, in tree order (`depth` 0 for `topic`)."""
+        return _walk_tree([topic], [t for t in self if t.pk != topic.pk])
+
+
+def _walk_tree(roots, topics):
+    """`roots` and their descendants among `topics`, depth first, each with `depth` set."""
+    children = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    ordered, seen = [], set()
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        topic, depth = stack.pop()
+        if topic.pk in seen:  # a cycle saved around clean() must not loop forever
+            continue
+        seen.add(topic.pk)
+        topic.depth = depth
+        ordered.append(topic)
+        for child in reversed(children.get(topic.pk, [])):
+            child.parent = topic  # so a sub-topic names its parent without a query
+            stack.append((child, depth + 1))
+    return ordered
+
+
 class Topic(Stamped):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -40,6 +85,7 @@ class Topic(Stamped):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
+    objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -106,6 +152,77 @@ class ClaimQuerySet(models.QuerySet):
     def by(self, expert):
         """Claims made by `expert`."""
         return self.filter(speaker=expert)
+
+    def about_any(self, topics):
+        """Claims tagged with at least one of `topics` (topics or ids), each claim once."""
+        return self.filter(
+            Exists(ClaimTopic.objects.filter(claim=OuterRef("pk"), topic__in=topics))
+        )
+
+    def answering(self, topic, stance):
+        """Claims whose answer to `topic`'s question is `stance`."""
+        return self.filter(
+            Exists(ClaimTopic.objects.filter(claim=OuterRef("pk"), topic=topic, stance=stance))
+        )
+
+    def at_a_glance(self):
+        """{experts, claims, outlets, first, last}: the summary line of a list of claims.
+
+        Outlets are those of the published articles quoting the claims.
+        """
+        return self.aggregate(
+            experts=Count("speaker", distinct=True),
+            claims=Count("pk", distinct=True),
+            outlets=Count(
+                "quotes__article__outlet",
+                filter=Q(quotes__article__status=PublicationStatus.PUBLISHED),
+                distinct=True,
+            ),
+            first=Min("made_on"),
+            last=Max("made_on"),
+        )
+
+    def stance_counts(self, topic):
+        """{stance: (claims, experts)} for these claims' answers to `topic`'s question.
+
+        "" counts the claims that touch the topic without answering it.
+        """
+        rows = (
+            ClaimTopic.objects.filter(claim__in=self, topic=topic)
+            .values("stance")
+            .annotate(claims=Count("claim"), experts=Count("claim__speaker", distinct=True))
+            .order_by("stance")
+        )
+        return {row["stance"]: (row["claims"], row["experts"]) for row in rows}
+
+    def citing(self, provision):
+        """Claims citing `provision`, each with its `relation` to it, in the order of relations:
+        interprets, invokes, disputes."""
+        relation = ClaimProvision.objects.filter(claim=OuterRef("pk"), provision=provision)
+        return (
+            self.filter(Exists(relation))
+            .annotate(relation=models.Subquery(relation.values("relation")[:1]))
+            .annotate(
+                relation_order=Case(
+                    *(
+                        When(relation=value, then=position)
+                        for position, value in enumerate(ClaimProvision.Relation.values)
+                    ),
+                    default=len(ClaimProvision.Relation.values),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def relation_counts(self, provision):
+        """{relation: number of these claims} for the ways they cite `provision`."""
+        rows = (
+            ClaimProvision.objects.filter(claim__in=self, provision=provision)
+            .values("relation")
+            .annotate(claims=Count("claim"))
+            .order_by("relation")
+        )
+        return {row["relation"]: row["claims"] for row in rows}
 
 
 class Claim(Stamped):
@@ -317,6 +434,19 @@ def locate(body, text, *, after=None, occurrence=None, where="the article"):
     return start, start + len(text)
 
 
+class TreatyQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each treaty with `provisions_count` and `claims_count` (published claims citing it)."""
+        return self.annotate(
+            provisions_count=Count("provisions", distinct=True),
+            claims_count=Count(
+                "provisions__claim_links__claim",
+                filter=Q(provisions__claim_links__claim__status=PublicationStatus.PUBLISHED),
+                distinct=True,
+            ),
+        )
+
+
 class Treaty(Stamped):
     title = models.CharField(max_length=300)
     short_name = models.CharField(
@@ -328,6 +458,7 @@ class Treaty(Stamped):
     in_force_on = models.DateField("in-force date", null=True, blank=True)
     source_url = models.URLField("source URL", max_length=500, blank=True)
 
+    objects = TreatyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -343,6 +474,21 @@ class Treaty(Stamped):
     @property
     def party_list(self):
         return [line.strip() for line in self.parties.splitlines() if line.strip()]
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def with_claim_counts(self):
+        """Each provision with `claims_count`: the published claims citing it."""
+        return self.annotate(
+            claims_count=Count(
+                "claim_links",
+                filter=Q(claim_links__claim__status=PublicationStatus.PUBLISHED),
+            )
+        )
+
+    def for_citation(self):
+        """With the treaty and two levels of parents, so `citation_label` runs no query."""
+        return self.select_related("treaty", "parent__parent")
 
 
 class Provision(Stamped):
@@ -369,6 +515,7 @@ class Provision(Stamped):
         default=0, blank=True, help_text="Position in the treaty; left at 0, it goes last."
     )
 
+    objects = ProvisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -422,12 +569,17 @@ class Provision(Stamped):
     @property
     def citation_label(self):
         """“RU–DPRK Treaty (2024), Art. 4” or, for a paragraph, “…, Art. 4, para. 1”."""
+        return f"{self.treaty.short_name}, {self.label_in_treaty}"
+
+    @property
+    def label_in_treaty(self):
+        """“Art. 4” or, for a paragraph, “Art. 4, para. 1”: the citation within its treaty."""
         parts = []
         node = self
         while node is not None:
             parts.append(node.short_number)
             node = node.parent
-        return f"{self.treaty.short_name}, {', '.join(reversed(parts))}"
+        return ", ".join(reversed(parts))
 
 
 def address_from_number(number, *, parent=None):

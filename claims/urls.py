@@ -1,13 +1,13 @@
 from django.urls import path
 
-from claims import views
+from claims import feeds, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("topics/<slug:slug>/feed/", views.topic_feed, name="topic_feed"),
+    path("topics/<slug:slug>/feed/", feeds.TopicClaimsFeed(), name="topic_feed"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
     path("treaties/", views.treaty_list, name="treaties"),
     path("treaties/<slug:slug>/", views.treaty_detail, name="treaty"),

@@ -1,29 +1,207 @@
-from django.http import Http404
+"""Public pages of the claims app: topics, claims, treaties and provisions."""
+
+from django.db.models import F, Max
+from django.shortcuts import get_object_or_404, render
+
+from claims.filters import TopicClaimFilter
+from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
+from config.public import paginate, preview_label, query_string_without_page
+from experts.models import Expert
+
+OTHER_CLAIMS_SHOWN = 5
+PROVISIONS_PER_PAGE = 100
 
 
 def topic_list(request):
-    raise Http404
+    topics = Topic.objects.with_counts().order_by("title", "pk").in_tree_order()
+    return render(request, "claims/topic_list.html", {"page_obj": paginate(request, topics)})
 
 
 def topic_detail(request, slug):
-    raise Http404
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    tree = Topic.objects.subtree(topic)
+    subtopics = [t for t in tree if t.parent_id == topic.pk]
+    claims = Claim.objects.published().about_any([t.pk for t in tree])
+
+    filterset = TopicClaimFilter(request.GET or None, queryset=claims, topic=topic)
+    matching = filterset.qs
+    experts = (
+        Expert.objects.filter(pk__in=matching.values("speaker"))
+        .only("pk", "slug", "display_name")
+        .order_by("display_name", "pk")
+    )
+    page_obj = paginate(request, experts)
+    on_page = [expert.pk for expert in page_obj]
+    cards = (
+        matching.filter(speaker__in=on_page)
+        .with_card_data()
+        .order_by("speaker__display_name", "speaker_id", "-made_on", "id")
+    )
+    context = {
+        "topic": topic,
+        "subtopics": subtopics,
+        "glance": claims.at_a_glance(),
+        "stances": stance_chart(claims.stance_counts(topic)),
+        "filterset": filterset,
+        "filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
+        "page_obj": page_obj,
+        "groups": group_by_expert(cards, topic=topic, tree=tree),
+        "query_string": query_string_without_page(request),
+    }
+    return render(request, "claims/topic_detail.html", context)
 
 
-def topic_feed(request, slug):
-    raise Http404
+def stance_chart(counts):
+    """Rows for the stance chart: every stance in a fixed order, bar lengths out of 100."""
+    rows = []
+    for value, label in [*Stance.choices, ("", None)]:
+        claims, experts = counts.get(value, (0, 0))
+        rows.append({"stance": value, "label": label, "claims": claims, "experts": experts})
+    longest = max((row["claims"] for row in rows), default=0) or 1
+    for row in rows:
+        row["width"] = round(100 * row["claims"] / longest)
+    return rows
+
+
+def group_by_expert(claims, *, topic, tree):
+    """The page's claims as one group per expert, in the order the claims come.
+
+    Each claim carries the topic whose stance its card shows: the page's topic when the claim
+    is tagged with it, else the sub-topic it came in by. A claim made in another role than the
+    group's heading shows its own byline.
+    """
+    in_tree = {t.pk: t for t in tree}
+    groups = []
+    for claim in claims:
+        if not groups or groups[-1]["expert"].pk != claim.speaker_id:
+            groups.append(
+                {
+                    "expert": claim.speaker,
+                    "role": claim.speaker_role,
+                    "when": claim.made_display,
+                    "items": [],
+                }
+            )
+        group = groups[-1]
+        linked = [link.topic_id for link in claim.topic_links.all() if link.topic_id in in_tree]
+        shown = topic if topic.pk in linked else in_tree[linked[0]] if linked else topic
+        group["items"].append(
+            {"claim": claim, "topic": shown, "show_speaker": claim.speaker_role != group["role"]}
+        )
+    return groups
 
 
 def claim_detail(request, pk):
-    raise Http404
+    claim = get_object_or_404(
+        Claim.objects.visible_to(request.user).with_card_data(user=request.user), pk=pk
+    )
+    topic_ids = [link.topic_id for link in claim.topic_links.all()]
+    others = []
+    if topic_ids:
+        others = (
+            Claim.objects.published()
+            .about_any(topic_ids)
+            .exclude(speaker_id=claim.speaker_id)
+            .with_card_data()[:OTHER_CLAIMS_SHOWN]
+        )
+    context = {
+        "claim": claim,
+        "others": others,
+        "structured_data": claim_structured_data(claim, request),
+        "preview": preview_label(claim),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+def claim_structured_data(claim, request):
+    """schema.org `Claim`: the summary, who made it and when, and the articles it appears in."""
+    role = claim.speaker_role
+    author = {
+        "@type": "Person",
+        "name": claim.speaker.display_name,
+        "url": request.build_absolute_uri(claim.speaker.get_absolute_url()),
+    }
+    if role is not None:
+        author["jobTitle"] = role.role_title
+        author["affiliation"] = {"@type": "Organization", "name": role.organization.name}
+    if claim.speaker.wikidata_id:
+        author["sameAs"] = f"https://www.wikidata.org/wiki/{claim.speaker.wikidata_id}"
+    appearances = []
+    for article in dict.fromkeys(quote.article for quote in claim.quotes.all()):
+        appearance = {
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "url": request.build_absolute_uri(article.get_absolute_url()),
+            "datePublished": article.published_on.isoformat(),
+            "publisher": {"@type": "Organization", "name": article.outlet.name},
+        }
+        if article.source_url:
+            appearance["sameAs"] = article.source_url
+        appearances.append(appearance)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "text": claim.summary,
+        "url": request.build_absolute_uri(claim.get_absolute_url()),
+        "author": author,
+        "datePublished": claim.made_on.isoformat(),
+        "dateModified": claim.updated.isoformat(),
+        "appearance": appearances,
+        "about": [{"@type": "Thing", "name": link.topic.title} for link in claim.topic_links.all()],
+    }
+    if appearances:
+        data["firstAppearance"] = min(appearances, key=lambda a: a["datePublished"])
+    return data
 
 
 def treaty_list(request):
-    raise Http404
+    treaties = Treaty.objects.with_counts().order_by(
+        F("signed_on").desc(nulls_last=True), "title", "pk"
+    )
+    return render(request, "claims/treaty_list.html", {"page_obj": paginate(request, treaties)})
 
 
 def treaty_detail(request, slug):
-    raise Http404
+    treaty = get_object_or_404(Treaty, slug=slug)
+    provisions = (
+        Provision.objects.filter(treaty=treaty)
+        .with_claim_counts()
+        .select_related("parent__parent")  # for the labels "Art. 4, para. 1"
+        .order_by("order", "id")
+    )
+    most = provisions.aggregate(most=Max("claims_count"))["most"] or 1
+    page_obj = paginate(request, provisions, per_page=PROVISIONS_PER_PAGE)
+    for provision in page_obj:
+        provision.bar_width = round(100 * provision.claims_count / most)
+    context = {"treaty": treaty, "page_obj": page_obj}
+    return render(request, "claims/treaty_detail.html", context)
 
 
 def provision_detail(request, slug, address):
-    raise Http404
+    provision = get_object_or_404(
+        Provision.objects.for_citation(), treaty__slug=slug, address=address
+    )
+    subprovisions = provision.children.with_claim_counts().order_by("order", "id")
+    claims = Claim.objects.published().citing(provision)
+    cards = claims.with_card_data().order_by("relation_order", "-made_on", "id")
+    page_obj = paginate(request, cards)
+    labels = dict(ClaimProvision.Relation.choices)
+    for claim in page_obj:
+        claim.relation_label = labels.get(claim.relation, claim.relation)
+    context = {
+        "provision": provision,
+        "treaty": provision.treaty,
+        "subprovisions": subprovisions,
+        "relations": relation_summary(claims.relation_counts(provision)),
+        "page_obj": page_obj,
+    }
+    return render(request, "claims/provision_detail.html", context)
+
+
+def relation_summary(counts):
+    """[{relation, label, claims}] for the relations that have claims, in the model's order."""
+    return [
+        {"relation": value, "label": label, "claims": counts[value]}
+        for value, label in ClaimProvision.Relation.choices
+        if counts.get(value)
+    ]

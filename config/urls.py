@@ -1,13 +1,27 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.sitemaps import ArticleSitemap, OutletSitemap
+from claims.sitemaps import ClaimSitemap, ProvisionSitemap, TopicSitemap, TreatySitemap
 from config import views
+from experts.sitemaps import ExpertSitemap
+
+sitemaps = {
+    "topics": TopicSitemap,
+    "experts": ExpertSitemap,
+    "articles": ArticleSitemap,
+    "claims": ClaimSitemap,
+    "treaties": TreatySitemap,
+    "provisions": ProvisionSitemap,
+    "outlets": OutletSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("experts.urls")),

@@ -1,24 +1,157 @@
-from django.http import Http404
+"""Site-wide pages: the front page, search and robots.txt (the sitemap is wired in urls.py)."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from claims.models import Claim
+from claims import search as kb_search
+from claims.models import Topic
+from config.models import PUBLISHED
+from config.public import paginate, query_string_without_page
+from experts.models import Affiliation, Expert
+
+HOME_ARTICLES = 8
+HOME_TOPICS = 12
+HOME_EXPERTS = 8
+SEARCH_PREVIEW = 5
+SUGGESTIONS = 8
+
+SEARCH_GROUP_LABELS = {
+    "experts": _("Experts"),
+    "claims": _("Claims and quotes"),
+    "articles": _("Articles"),
+    "topics": _("Topics"),
+    "provisions": _("Treaty provisions"),
+    "treaties": _("Treaties"),
+}
+
+_published_claims = Q(claims__status=PUBLISHED)
+
+
+def topics_with_counts():
+    """Topics with `expert_count` and `claim_count` of their published claims, busiest first."""
+    return (
+        Topic.objects.select_related("parent")
+        .annotate(
+            claim_count=Count("claims", filter=_published_claims, distinct=True),
+            expert_count=Count("claims__speaker", filter=_published_claims, distinct=True),
+        )
+        .order_by("-claim_count", "title")
+    )
+
+
+def recently_quoted_experts():
+    """Public experts, most recently quoted first, with `last_claimed_on` and `claim_count`."""
+    return (
+        Expert.objects.public()
+        .annotate(
+            last_claimed_on=Max("claims__made_on", filter=_published_claims),
+            claim_count=Count("claims", filter=_published_claims, distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
+        )
+        .order_by("-last_claimed_on", "display_name")
+    )
 
 
 def home(request):
-    """The front page: the latest published articles and claims."""
-    articles = Article.objects.published().select_related("outlet")[:10]
-    claims = Claim.objects.published().select_related("speaker")[:10]
-    return render(request, "home.html", {"articles": articles, "claims": claims})
+    """The front page: latest articles, topics with their counts, recently quoted experts."""
+    experts = list(recently_quoted_experts()[:HOME_EXPERTS])
+    for expert in experts:
+        expert.role = expert.role_on(expert.last_claimed_on)
+    return render(
+        request,
+        "home.html",
+        {
+            "articles": Article.objects.published().select_related("outlet")[:HOME_ARTICLES],
+            "topics": topics_with_counts()[:HOME_TOPICS],
+            "experts": experts,
+            "structured_data": website_structured_data(request),
+        },
+    )
+
+
+def website_structured_data(request):
+    """schema.org WebSite with its search action, so search engines can offer the site search."""
+    root = request.build_absolute_uri(reverse("home"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": root,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": request.build_absolute_uri(reverse("search"))
+                + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
 
 
 def search(request):
-    raise Http404
+    """Matches for `q` grouped by type; `type` narrows to one group, paginated."""
+    query = kb_search.normalize_query(request.GET.get("q"))
+    context = {"search_query": query}
+    if not query:
+        return render(request, "search.html", context | suggestions())
+
+    results = kb_search.search(query)
+    only = request.GET.get("type")
+    if only in results:
+        groups = [search_group(only, paginate(request, results[only]), query)]
+        context["query_string"] = query_string_without_page(request)
+    else:
+        only = None
+        groups = [
+            search_group(name, Paginator(found, SEARCH_PREVIEW).page(1), query)
+            for name, found in results.items()
+        ]
+    context |= {
+        "groups": groups,
+        "only": only,
+        "total": sum(group["count"] for group in groups),
+    }
+    if not context["total"]:
+        context |= suggestions()
+    return render(request, "search.html", context)
+
+
+def search_group(name, page, query):
+    """One group of results for the template: its name, label, count and page of matches."""
+    if name == "articles":
+        for article in page:
+            article.excerpt = kb_search.excerpt(article.body, query)
+    return {
+        "name": name,
+        "label": SEARCH_GROUP_LABELS[name],
+        "count": page.paginator.count,
+        "page": page,
+    }
+
+
+def suggestions():
+    """Where to go when a search has nothing to show: the topics and the most quoted experts."""
+    return {
+        "suggested_topics": Topic.objects.filter(parent=None)[:SUGGESTIONS],
+        "suggested_experts": Expert.objects.public()
+        .annotate(claim_count=Count("claims", filter=_published_claims))
+        .order_by("-claim_count", "display_name")[:SUGGESTIONS],
+    }
 
 
 def robots_txt(request):
-    raise Http404
-
-
-def sitemap(request):
-    raise Http404
+    """Crawl everything but the back office, and find the pages through the sitemap."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )

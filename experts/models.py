@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,39 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(
             Q(display_name__icontains=text) | Q(name_variants__name__icontains=text)
         ).distinct()
+
+    def with_public_flag(self):
+        """Annotate `is_public`: whether the expert has a published claim."""
+        from claims.models import Claim
+
+        return self.annotate(
+            is_public=Exists(Claim.objects.published().filter(speaker=OuterRef("pk")))
+        )
+
+    def with_claim_counts(self, claims=None):
+        """Annotate `claim_count`: how many of `claims` (default: published claims) each made."""
+        from claims.models import Claim
+
+        claims = Claim.objects.published() if claims is None else claims
+        counts = (
+            claims.filter(speaker=OuterRef("pk"))
+            .order_by()
+            .values("speaker")
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
+        )
+        return self.annotate(claim_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+
+    def quoted_in(self, articles):
+        """Public experts with published claims quoted in `articles`; `claim_count` counts those."""
+        from claims.models import Claim
+
+        claims = Claim.objects.published().filter(quotes__article__in=articles)
+        return (
+            self.public()
+            .filter(Exists(claims.filter(speaker=OuterRef("pk"))))
+            .with_claim_counts(claims)
+        )
 
 
 class Expert(Stamped):
@@ -59,6 +93,17 @@ class Expert(Stamped):
 
     def get_absolute_url(self):
         return reverse("experts:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initial(self):
+        """The letter the expert is listed under in the A–Z index."""
+        letters = [c for c in self.display_name if c.isalnum()]
+        return letters[0].upper() if letters else "#"
+
+    @property
+    def current_role(self):
+        """The affiliation held now (prefetch affiliations for lists)."""
+        return self.role_on(None)
 
     def role_on(self, day):
         """The affiliation held on `day` (from prefetched affiliations when available)."""

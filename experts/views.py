@@ -1,13 +1,188 @@
-from django.http import Http404
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Left
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from claims.models import Claim, ClaimTopic
+from config.public import paginate, query_string_without_page
+from experts.models import Affiliation, Expert
+
+WIKIDATA_URL = "https://www.wikidata.org/wiki/{}"
+TIMELINE_COLOURS = 6
+TIMELINE_DOT_SPACING = 15
+
+
+def current_affiliations():
+    """Affiliations with their organization, current ones first, then the latest ended."""
+    return Prefetch(
+        "affiliations",
+        queryset=Affiliation.objects.select_related("organization").order_by(
+            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "pk"
+        ),
+    )
 
 
 def expert_list(request):
-    raise Http404
+    """Public experts A–Z with their name variants, filtered by `q` (names and variants)."""
+    query = request.GET.get("q", "").strip()
+    letter = request.GET.get("letter", "").strip()[:1]
+    experts = Expert.objects.public().matching(query).with_claim_counts()
+    if letter:
+        experts = experts.filter(display_name__istartswith=letter)
+    experts = experts.prefetch_related("name_variants", current_affiliations()).order_by(
+        "display_name", "pk"
+    )
+    initials = (
+        Expert.objects.public()
+        .annotate(first=Left("display_name", 1))
+        .values_list("first", flat=True)
+        .order_by()
+        .distinct()
+    )
+    return render(
+        request,
+        "experts/expert_list.html",
+        {
+            "page_obj": paginate(request, experts),
+            "query_string": query_string_without_page(request),
+            "query": query,
+            "letter": letter.upper(),
+            "letters": sorted({first.upper() for first in initials if first.isalnum()}),
+        },
+    )
 
 
 def expert_detail(request, slug):
-    raise Http404
+    """An expert's profile: names, roles over time, claims by topic, predictions, articles."""
+    expert = get_object_or_404(
+        Expert.objects.visible_to(request.user)
+        .with_public_flag()
+        .prefetch_related("name_variants", current_affiliations()),
+        slug=slug,
+    )
+    claims = Claim.objects.visible_to(request.user).by(expert)
+    page_obj = paginate(
+        request, claims.with_card_data(user=request.user).order_by("-made_on", "-pk")
+    )
+    first_topic = ClaimTopic.objects.filter(claim=OuterRef("pk")).order_by("topic__title", "pk")
+    overview = list(
+        claims.annotate(
+            topic_title=Subquery(first_topic.values("topic__title")[:1]),
+            topic_slug=Subquery(first_topic.values("topic__slug")[:1]),
+        ).order_by("made_on", "pk")
+    )
+    articles = list(
+        Article.objects.published()
+        .quoting(claims)
+        .select_related("outlet")
+        .order_by("-published_on", "title")
+    )
+    url = request.build_absolute_uri(expert.get_absolute_url())
+    return render(
+        request,
+        "experts/expert_detail.html",
+        {
+            "expert": expert,
+            "page_obj": page_obj,
+            "query_string": query_string_without_page(request),
+            "claim_groups": group_by_topic(page_obj),
+            "claim_total": len(overview),
+            "predictions": [claim for claim in overview if claim.kind == Claim.Kind.PREDICTION],
+            "timeline": timeline(overview),
+            "articles": articles,
+            "first_quoted": articles[-1] if articles else None,
+            "last_quoted": articles[0] if articles else None,
+            "wikidata_url": WIKIDATA_URL.format(expert.wikidata_id) if expert.wikidata_id else "",
+            "structured_data": person_data(expert, url=url),
+            "preview": "" if expert.is_public else _("no published claims"),
+        },
+    )
 
 
-def expert_feed(request, slug):
-    raise Http404
+def group_by_topic(claims):
+    """[(topic or None, claims)]: each claim under its first topic A–Z, untagged ones last.
+
+    A claim appears once, so its card's `#claim-<id>` anchor stays unique on the page; the
+    template names its other topics. Needs claims from `with_card_data()` (topic links
+    prefetched, ordered by title).
+    """
+    groups = {}
+    topics = {}
+    for claim in claims:
+        links = claim.topic_links.all()
+        key = links[0].topic_id if links else None
+        if links:
+            topics[key] = links[0].topic
+        groups.setdefault(key, []).append(claim)
+    ordered = sorted((key for key in groups if key is not None), key=lambda k: topics[k].title)
+    result = [(topics[key], groups[key]) for key in ordered]
+    if None in groups:
+        result.append((None, groups[None]))
+    return result
+
+
+def timeline(claims):
+    """Points for the SVG strip of claims by date, oldest first.
+
+    `x` is the date's place in per cent of the strip; claims of the same date sit side by side
+    around it (`dx`, in pixels). Each topic gets a colour slot, in order of first appearance.
+    """
+    if not claims:
+        return None
+    first, last = claims[0].made_on, claims[-1].made_on
+    span = (last - first).days
+    slots = {}
+    by_date = {}
+    for claim in claims:
+        by_date.setdefault(claim.made_on, []).append(claim)
+        if claim.topic_slug not in slots:
+            slots[claim.topic_slug] = (len(slots) % TIMELINE_COLOURS, claim.topic_title)
+    points = []
+    for day, same_day in by_date.items():
+        x = 50.0 if span == 0 else 3 + 94 * (day - first).days / span
+        middle = (len(same_day) - 1) / 2
+        for index, claim in enumerate(same_day):
+            points.append(
+                {
+                    "claim": claim,
+                    "x": f"{x:.2f}",
+                    "dx": f"{(index - middle) * TIMELINE_DOT_SPACING:.1f}",
+                    "slot": slots[claim.topic_slug][0],
+                }
+            )
+    return {
+        "first": claims[0],
+        "last": claims[-1],
+        "points": points,
+        "legend": [
+            {"slot": slot, "title": title or _("No topic")} for slot, title in slots.values()
+        ],
+    }
+
+
+def person_data(expert, *, url):
+    """schema.org Person for the profile's JSON-LD."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": expert.display_name,
+        "url": url,
+    }
+    variants = [variant.name for variant in expert.name_variants.all()]
+    if variants:
+        data["alternateName"] = variants
+    if expert.bio:
+        data["description"] = expert.bio
+    current = expert.current_role
+    if current:
+        data["jobTitle"] = current.role_title
+    organizations = {a.organization_id: a.organization for a in expert.affiliations.all()}
+    if organizations:
+        data["affiliation"] = [
+            {"@type": "Organization", "name": organization.name}
+            for organization in organizations.values()
+        ]
+    if expert.wikidata_id:
+        data["sameAs"] = [WIKIDATA_URL.format(expert.wikidata_id)]
+    return data

@@ -1,0 +1,26 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
+
+from articles.models import Article, Outlet
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Article.objects.published().order_by("-published_on", "pk")
+
+    def lastmod(self, article):
+        return article.updated
+
+
+class OutletSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        # An outlet page is only worth indexing once it lists a published article.
+        return Outlet.objects.filter(
+            Exists(Article.objects.published().filter(outlet=OuterRef("pk")))
+        ).order_by("slug")
