@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, render
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
 from config.public import paginate, preview_label, query_string_without_page
-from experts.models import Expert
 
 OTHER_CLAIMS_SHOWN = 5
 PROVISIONS_PER_PAGE = 100
@@ -17,6 +16,9 @@ def topic_list(request):
     return render(request, "claims/topic_list.html", {"page_obj": paginate(request, topics)})
 
 
+CLAIMS_PER_PAGE = 25
+
+
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     tree = Topic.objects.subtree(topic)
@@ -25,17 +27,12 @@ def topic_detail(request, slug):
 
     filterset = TopicClaimFilter(request.GET or None, queryset=claims, topic=topic)
     matching = filterset.qs
-    experts = (
-        Expert.objects.filter(pk__in=matching.values("speaker"))
-        .only("pk", "slug", "display_name")
-        .order_by("display_name", "pk")
-    )
-    page_obj = paginate(request, experts)
-    on_page = [expert.pk for expert in page_obj]
-    cards = (
-        matching.filter(speaker__in=on_page)
-        .with_card_data()
-        .order_by("speaker__display_name", "speaker_id", "-made_on", "id")
+    # Claims are paged (not experts), so one prolific expert cannot make a page unbounded;
+    # within a page each expert's claims stay together under one heading.
+    page_obj = paginate(
+        request,
+        matching.with_card_data().order_by("speaker__display_name", "speaker_id", "-made_on", "id"),
+        per_page=CLAIMS_PER_PAGE,
     )
     context = {
         "topic": topic,
@@ -45,7 +42,7 @@ def topic_detail(request, slug):
         "filterset": filterset,
         "filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
         "page_obj": page_obj,
-        "groups": group_by_expert(cards, topic=topic, tree=tree),
+        "groups": group_by_expert(page_obj.object_list, topic=topic, tree=tree),
         "query_string": query_string_without_page(request),
     }
     return render(request, "claims/topic_detail.html", context)
