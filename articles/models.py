@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.models import DatePrecision, PublicationStatus, Stamped, format_date
@@ -14,10 +15,10 @@ country_code_validator = RegexValidator(
 
 
 class Language(models.TextChoices):
-    UKRAINIAN = "uk", "Ukrainian"
-    ENGLISH = "en", "English"
-    RUSSIAN = "ru", "Russian"
-    OTHER = "other", "Other"
+    UKRAINIAN = "uk", _("Ukrainian")
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+    OTHER = "other", _("Other")
 
 
 def normalize_text(value):

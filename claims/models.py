@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, When
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import normalize_text
@@ -227,16 +228,16 @@ class ClaimQuerySet(models.QuerySet):
 
 class Claim(Stamped):
     class Kind(models.TextChoices):
-        ASSESSMENT = "assessment", "Assessment"
-        PREDICTION = "prediction", "Prediction"
-        FACTUAL = "factual", "Factual assertion"
-        RECOMMENDATION = "recommendation", "Recommendation"
+        ASSESSMENT = "assessment", _("Assessment")
+        PREDICTION = "prediction", _("Prediction")
+        FACTUAL = "factual", _("Factual assertion")
+        RECOMMENDATION = "recommendation", _("Recommendation")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CAME_TRUE = "came_true", "Came true"
-        DID_NOT = "did_not", "Did not come true"
-        UNCLEAR = "unclear", "Unclear"
+        PENDING = "pending", _("Pending")
+        CAME_TRUE = "came_true", _("Came true")
+        DID_NOT = "did_not", _("Did not come true")
+        UNCLEAR = "unclear", _("Unclear")
 
     speaker = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="claims")
     summary = models.CharField(max_length=400, help_text="One neutral sentence in our words.")
@@ -297,10 +298,10 @@ class Claim(Stamped):
 
 
 class Stance(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    MIXED = "mixed", "Mixed"
-    UNCLEAR = "unclear", "Unclear"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    MIXED = "mixed", _("Mixed")
+    UNCLEAR = "unclear", _("Unclear")
 
 
 class ClaimTopic(Stamped):
@@ -593,9 +594,9 @@ def address_from_number(number, *, parent=None):
 
 class ClaimProvision(Stamped):
     class Relation(models.TextChoices):
-        INTERPRETS = "interprets", "Interprets"
-        INVOKES = "invokes", "Invokes"
-        DISPUTES = "disputes", "Disputes"
+        INTERPRETS = "interprets", _("Interprets")
+        INVOKES = "invokes", _("Invokes")
+        DISPUTES = "disputes", _("Disputes")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="provision_links")
     provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="claim_links")

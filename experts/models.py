@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import country_code_validator
@@ -145,14 +146,14 @@ class NameVariant(Stamped):
 
 class Organization(Stamped):
     class Kind(models.TextChoices):
-        RESEARCH_CENTRE = "research", "Research centre / think tank"
-        UNIVERSITY = "university", "University"
-        CIVIC_GROUP = "civic", "Civic group / NGO"
-        MEDIA = "media", "Media"
-        GOVERNMENT = "government", "Government body"
-        MILITARY = "military", "Armed forces"
-        COMPANY = "company", "Company"
-        OTHER = "other", "Other"
+        RESEARCH_CENTRE = "research", _("Research centre / think tank")
+        UNIVERSITY = "university", _("University")
+        CIVIC_GROUP = "civic", _("Civic group / NGO")
+        MEDIA = "media", _("Media")
+        GOVERNMENT = "government", _("Government body")
+        MILITARY = "military", _("Armed forces")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
