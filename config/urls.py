@@ -23,6 +23,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
     path("", include("articles.urls")),
     path("", include("experts.urls")),
     path("", include("claims.urls")),

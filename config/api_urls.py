@@ -1,0 +1,35 @@
+"""/api/v1/: one router, so the API root lists every resource."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from articles.api.views import ArticleViewSet, OutletViewSet
+from claims.api.views import (
+    ClaimViewSet,
+    ProvisionViewSet,
+    QuoteViewSet,
+    TopicViewSet,
+    TreatyViewSet,
+)
+from experts.api.views import ExpertViewSet, OrganizationViewSet
+
+router = DefaultRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("experts", ExpertViewSet, basename="expert")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("quotes", QuoteViewSet, basename="quote")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("treaties", TreatyViewSet, basename="treaty")
+router.register("provisions", ProvisionViewSet, basename="provision")
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]
