@@ -26,6 +26,22 @@ def normalize_text(value):
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+class OutletQuerySet(models.QuerySet):
+    def with_article_counts(self):
+        """Annotate `article_count`: the outlet's published articles."""
+        articles = (
+            Article.objects.published()
+            .filter(outlet=OuterRef("pk"))
+            .order_by()
+            .values("outlet")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            article_count=Coalesce(Subquery(articles, output_field=IntegerField()), 0)
+        )
+
+
 class Outlet(Stamped):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -33,6 +49,7 @@ class Outlet(Stamped):
     country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
 
+    objects = OutletQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -72,6 +89,38 @@ class ArticleQuerySet(models.QuerySet):
         from claims.models import Quote
 
         return self.filter(Exists(Quote.objects.filter(article=OuterRef("pk"), claim__in=claims)))
+
+    def matching(self, text):
+        """Articles whose title, standfirst or body contains `text` (case-insensitive)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(title__icontains=text) | Q(standfirst__icontains=text) | Q(body__icontains=text)
+        )
+
+    def filed_under(self, topics):
+        """Articles filed under at least one of `topics` (topics or ids), each article once."""
+        filed = Article.topics.through.objects.filter(article=OuterRef("pk"), topic__in=topics)
+        return self.filter(Exists(filed))
+
+    def with_summary_data(self):
+        """Everything an article summary shows, in a fixed number of queries.
+
+        The outlet, topics, `quote_count`, and the published versions of the article's story
+        in other languages: its original (`translation_of`) with the original's translations,
+        and its own translations when it is the original.
+        """
+        published = Article.objects.published().order_by("language", "pk")
+        return (
+            self.select_related("outlet", "translation_of")
+            .prefetch_related(
+                "topics",
+                models.Prefetch("translations", queryset=published),
+                models.Prefetch("translation_of__translations", queryset=published),
+            )
+            .with_quote_counts()
+        )
 
     def translations_of(self, article):
         """The other language versions of `article`'s story: its original and their translations."""

@@ -1,9 +1,21 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import ngettext
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+from simple_history.admin import SimpleHistoryAdmin
 
 from claims.forms import QuoteForm
-from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty
+from claims.models import (
+    Claim,
+    ClaimProvision,
+    ClaimTopic,
+    PartnerKey,
+    Provision,
+    Quote,
+    Topic,
+    Treaty,
+)
 from claims.services import claims_publish, claims_unpublish
 from config.admin import StampedAdmin
 
@@ -180,3 +192,40 @@ class ProvisionAdmin(StampedAdmin):
     @admin.display(description="citation")
     def citation(self, obj):
         return obj.citation_label
+
+
+# The package registers its own unused APIKey model; partners' keys are PartnerKeys.
+admin.site.unregister(APIKey)
+
+
+@admin.register(PartnerKey)
+class PartnerKeyAdmin(SimpleHistoryAdmin, APIKeyModelAdmin):
+    """Editors create keys (the plain key is shown once, then only its hash is kept) and
+    revoke them; a revoked key cannot be brought back."""
+
+    list_display = [
+        "name",
+        "contact",
+        "prefix",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+    ]
+    list_filter = ["revoked", "created"]
+    search_fields = ["name", "contact", "prefix"]
+    fields = ["name", "contact", "notes", "throttle_rate", "expiry_date", "revoked", "prefix"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for key in queryset.filter(revoked=False):
+            key.revoked = True
+            key.save()
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%d key was revoked.", "%d keys were revoked.", revoked) % revoked,
+            messages.SUCCESS,
+        )

@@ -12,6 +12,13 @@ EDITOR_MODELS = {
     "claims": ["topic", "claim", "claimtopic", "quote", "treaty", "provision", "claimprovision"],
 }
 EDITOR_ACTIONS = ["view", "add", "change", "delete"]
+# Editors hand out partner API keys and revoke them; they never delete one, so the record of
+# who held which key stays.
+EDITOR_KEY_PERMISSIONS = {
+    ("claims", "view_partnerkey"),
+    ("claims", "add_partnerkey"),
+    ("claims", "change_partnerkey"),
+}
 
 
 def editor_permissions():
@@ -21,9 +28,9 @@ def editor_permissions():
         for app_label, models in EDITOR_MODELS.items()
         for model in models
         for action in EDITOR_ACTIONS
-    }
+    } | EDITOR_KEY_PERMISSIONS
     permissions = Permission.objects.filter(
-        content_type__app_label__in=EDITOR_MODELS.keys(),
+        content_type__app_label__in={app_label for app_label, _ in codenames},
         codename__in={codename for _, codename in codenames},
     ).select_related("content_type")
     return [p for p in permissions if (p.content_type.app_label, p.codename) in codenames]

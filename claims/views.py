@@ -3,6 +3,7 @@
 from django.db.models import F, Max
 from django.shortcuts import get_object_or_404, render
 
+from claims import jsonld
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
 from config.public import paginate, preview_label, query_string_without_page
@@ -104,51 +105,10 @@ def claim_detail(request, pk):
     context = {
         "claim": claim,
         "others": others,
-        "structured_data": claim_structured_data(claim, request),
+        "structured_data": jsonld.claim_data(claim, request),
         "preview": preview_label(claim),
     }
     return render(request, "claims/claim_detail.html", context)
-
-
-def claim_structured_data(claim, request):
-    """schema.org `Claim`: the summary, who made it and when, and the articles it appears in."""
-    role = claim.speaker_role
-    author = {
-        "@type": "Person",
-        "name": claim.speaker.display_name,
-        "url": request.build_absolute_uri(claim.speaker.get_absolute_url()),
-    }
-    if role is not None:
-        author["jobTitle"] = role.role_title
-        author["affiliation"] = {"@type": "Organization", "name": role.organization.name}
-    if claim.speaker.wikidata_id:
-        author["sameAs"] = f"https://www.wikidata.org/wiki/{claim.speaker.wikidata_id}"
-    appearances = []
-    for article in dict.fromkeys(quote.article for quote in claim.quotes.all()):
-        appearance = {
-            "@type": "NewsArticle",
-            "headline": article.title,
-            "url": request.build_absolute_uri(article.get_absolute_url()),
-            "datePublished": article.published_on.isoformat(),
-            "publisher": {"@type": "Organization", "name": article.outlet.name},
-        }
-        if article.source_url:
-            appearance["sameAs"] = article.source_url
-        appearances.append(appearance)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Claim",
-        "text": claim.summary,
-        "url": request.build_absolute_uri(claim.get_absolute_url()),
-        "author": author,
-        "datePublished": claim.made_on.isoformat(),
-        "dateModified": claim.updated.isoformat(),
-        "appearance": appearances,
-        "about": [{"@type": "Thing", "name": link.topic.title} for link in claim.topic_links.all()],
-    }
-    if appearances:
-        data["firstAppearance"] = min(appearances, key=lambda a: a["datePublished"])
-    return data
 
 
 def treaty_list(request):

@@ -5,6 +5,7 @@ parameter, never silently ignored: unknown parameters, malformed filter values, 
 ordering fields and page sizes above the cap are all refused.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -56,6 +57,21 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         return _page_size(request, self.page_size_query_param)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor is opaque but not signed: a tampered one, or one made for another
+        # ordering, holds a position the database cannot compare. That is the client's error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError):
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "Invalid cursor: use the `next`/`previous` links as given, with the "
+                        "same `ordering` and filters."
+                    ]
+                }
+            ) from None
 
 
 class StrictFilterBackend(DjangoFilterBackend):

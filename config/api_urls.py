@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from articles.api.views import ArticleViewSet, OutletViewSet
 from claims.api.views import (
+    ClaimExportView,
     ClaimViewSet,
     ProvisionViewSet,
     QuoteViewSet,
@@ -31,5 +32,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Before the router, whose `claims/<pk>.<format>` route would otherwise take it.
+    path("claims/export.ndjson", ClaimExportView.as_view(), name="claim-export"),
     path("", include(router.urls)),
 ]

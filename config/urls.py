@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include("experts.urls")),
     path("", include("claims.urls")),
 ]
+
+handler404 = "config.views.page_not_found"

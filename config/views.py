@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from articles.models import Article
 from claims import search as kb_search
@@ -155,3 +157,10 @@ def robots_txt(request):
         {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (partners parse it), the site's page everywhere else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

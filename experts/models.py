@@ -1,6 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,46 @@ class ExpertQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(claim_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+
+    def affiliated_with(self, organization):
+        """Experts who hold or held a role at `organization`."""
+        return self.filter(
+            Exists(Affiliation.objects.filter(expert=OuterRef("pk"), organization=organization))
+        )
+
+    def speaking_about(self, topics):
+        """Experts with a published claim about at least one of `topics` (topics or ids)."""
+        from claims.models import Claim
+
+        claims = Claim.objects.published().about_any(topics)
+        return self.filter(Exists(claims.filter(speaker=OuterRef("pk"))))
+
+    def with_quote_dates(self):
+        """Annotate `first_quoted` / `last_quoted`: the publication dates of the earliest and
+        latest published articles quoting the expert's published claims (None if never)."""
+        from claims.models import Quote
+
+        dates = (
+            Quote.objects.public()
+            .filter(claim__speaker=OuterRef("pk"))
+            .order_by()
+            .values("claim__speaker")
+            .annotate(first=Min("article__published_on"), last=Max("article__published_on"))
+        )
+        return self.annotate(
+            first_quoted=Subquery(dates.values("first")),
+            last_quoted=Subquery(dates.values("last")),
+        )
+
+    def with_profile_data(self):
+        """Name variants and affiliations (with organization, current first, then the latest
+        ended) prefetched, so `current_role` and the names run no query per expert."""
+        affiliations = Affiliation.objects.select_related("organization").order_by(
+            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "pk"
+        )
+        return self.prefetch_related(
+            "name_variants", models.Prefetch("affiliations", queryset=affiliations)
+        )
 
     def quoted_in(self, articles):
         """Public experts with published claims quoted in `articles`; `claim_count` counts those."""
@@ -144,6 +184,22 @@ class NameVariant(Stamped):
         return self.name
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def with_expert_counts(self):
+        """Annotate `expert_count`: the public experts who hold or held a role there."""
+        experts = (
+            Expert.objects.public()
+            .filter(affiliations__organization=OuterRef("pk"))
+            .order_by()
+            .values("affiliations__organization")
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            expert_count=Coalesce(Subquery(experts, output_field=IntegerField()), 0)
+        )
+
+
 class Organization(Stamped):
     class Kind(models.TextChoices):
         RESEARCH_CENTRE = "research", _("Research centre / think tank")
@@ -160,6 +216,7 @@ class Organization(Stamped):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
 
+    objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,22 +1,452 @@
+"""API views of the claims app: claims (also as JSON-LD and NDJSON), quotes, topics,
+treaties and provisions. Published data only."""
+
+from django.db.models import F, Prefetch
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+
+from claims.api import export
+from claims.api.filters import ClaimFilter, ProvisionFilter, QuoteFilter, TopicFilter, TreatyFilter
+from claims.api.renderers import JSONLDRenderer, NDJSONRenderer
+from claims.api.serializers import (
+    ClaimJSONLDSerializer,
+    ClaimSerializer,
+    ProvisionSerializer,
+    QuoteSerializer,
+    TopicSerializer,
+    TreatySerializer,
+)
 from claims.models import Claim, Provision, Quote, Topic, Treaty
+from config.api import CursorPagination, StrictFilterBackend
+from config.api_caching import (
+    ConditionalGetMixin,
+    Validators,
+    check_freshness_fields,
+    freshness,
+)
 from config.api_views import ReadOnlyViewSet
 
+CLAIM_EXAMPLE = {
+    "id": 8,
+    "url": "https://kb.example.org/api/v1/claims/8/",
+    "html_url": "https://kb.example.org/claims/8/",
+    "summary": "China has the leverage to stop the alliance between Russia and North Korea "
+    "if it chooses to.",
+    "kind": "assessment",
+    "made_on": "2024-06-01",
+    "made_precision": "month",
+    "speaker": {
+        "id": 1,
+        "slug": "oleksandr-musienko",
+        "name": "Oleksandr Musienko",
+        "url": "https://kb.example.org/api/v1/experts/1/",
+        "html_url": "https://kb.example.org/experts/oleksandr-musienko/",
+        "role": {
+            "title": "Head",
+            "organization": {
+                "id": 1,
+                "slug": "center-for-military-legal-research",
+                "name": "Center for Military Legal Research",
+                "url": "https://kb.example.org/api/v1/organizations/1/",
+            },
+        },
+    },
+    "topics": [
+        {
+            "slug": "china-role",
+            "title": "China's role",
+            "stance": "no",
+            "url": "https://kb.example.org/api/v1/topics/1/",
+        }
+    ],
+    "provisions": [
+        {
+            "treaty": "ru-dprk-2024",
+            "address": "art_4",
+            "citation_label": "RU–DPRK Treaty (2024), Art. 4",
+            "relation": "invokes",
+            "note": "The alliance in question is the one whose core is the treaty's "
+            "mutual-assistance clause.",
+            "url": "https://kb.example.org/api/v1/provisions/4/",
+            "html_url": "https://kb.example.org/treaties/ru-dprk-2024/art_4/",
+        }
+    ],
+    "quotes": [
+        {
+            "id": 8,
+            "text": "If China needs to prevent the alliance between Russia and North Korea, "
+            "it has the leverage to do so.",
+            "article": {
+                "id": 1,
+                "slug": "why-china-does-not-benefit-from-russia-dprk-alliance",
+                "title": "Why China does not benefit from the Russia–DPRK alliance",
+                "url": "https://kb.example.org/api/v1/articles/1/",
+                "html_url": "https://kb.example.org/articles/"
+                "why-china-does-not-benefit-from-russia-dprk-alliance/",
+            },
+            "outlet": {
+                "id": 1,
+                "slug": "24-channel",
+                "name": "24 Channel",
+                "url": "https://kb.example.org/api/v1/outlets/1/",
+            },
+            "published_on": "2024-06-01",
+            "html_url": "https://kb.example.org/articles/"
+            "why-china-does-not-benefit-from-russia-dprk-alliance/#quote-8",
+        }
+    ],
+    "prediction": None,
+    "created": "2025-01-10T09:30:00Z",
+    "updated": "2025-01-10T09:30:00Z",
+}
 
-class ClaimViewSet(ReadOnlyViewSet):
-    queryset = Claim.objects.none()
+CLAIM_JSONLD_EXAMPLE = {
+    "@context": "https://schema.org",
+    "@type": "Claim",
+    "@id": "https://kb.example.org/claims/9/",
+    "text": "If Kim Jong Un moves to cross certain red lines, Beijing would find serious "
+    "arguments to stop him.",
+    "url": "https://kb.example.org/claims/9/",
+    "author": {
+        "@type": "Person",
+        "name": "Oleksandr Musienko",
+        "url": "https://kb.example.org/experts/oleksandr-musienko/",
+        "jobTitle": "Head",
+        "affiliation": {"@type": "Organization", "name": "Center for Military Legal Research"},
+    },
+    "datePublished": "2024-06-01",
+    "dateModified": "2025-01-10T09:30:00+00:00",
+    "appearance": [
+        {
+            "@type": "NewsArticle",
+            "headline": "Why China does not benefit from the Russia–DPRK alliance",
+            "url": "https://kb.example.org/articles/"
+            "why-china-does-not-benefit-from-russia-dprk-alliance/",
+            "datePublished": "2024-06-01",
+            "publisher": {"@type": "Organization", "name": "24 Channel"},
+        }
+    ],
+    "about": [{"@type": "Thing", "name": "China's role"}],
+    "review": {
+        "@type": "ClaimReview",
+        "url": "https://kb.example.org/claims/9/",
+        "claimReviewed": "If Kim Jong Un moves to cross certain red lines, Beijing would find "
+        "serious arguments to stop him.",
+        "itemReviewed": {"@type": "Claim", "@id": "https://kb.example.org/claims/9/"},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": "Did not come true",
+            "ratingExplanation": "North Korean troops were sent to Kursk in autumn 2024.",
+        },
+        "author": {"@type": "Organization", "name": "Newsroom Knowledge Base"},
+    },
+}
+
+CLAIM_JSONLD_SCHEMA = {
+    "type": "object",
+    "description": "schema.org `Claim` as JSON-LD; a prediction whose outcome an editor "
+    "recorded carries it as a `ClaimReview` under `review`.",
+    "properties": {
+        "@context": {"type": "string", "enum": ["https://schema.org"]},
+        "@type": {"type": "string", "enum": ["Claim"]},
+        "@id": {"type": "string", "format": "uri"},
+        "text": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "author": {"type": "object"},
+        "datePublished": {"type": "string"},
+        "dateModified": {"type": "string"},
+        "appearance": {"type": "array", "items": {"type": "object"}},
+        "firstAppearance": {"type": "object"},
+        "about": {"type": "array", "items": {"type": "object"}},
+        "review": {"type": "object"},
+    },
+    "required": ["@context", "@type", "text", "url", "author", "datePublished", "appearance"],
+}
+
+# The rows each serializer embeds, whose `updated` stamps say when a response last changed.
+CLAIM_FRESHNESS_FIELDS = (
+    "updated",
+    "speaker__updated",
+    "speaker__affiliations__updated",
+    "speaker__affiliations__organization__updated",
+    "topic_links__updated",
+    "topic_links__topic__updated",
+    "provision_links__updated",
+    "provision_links__provision__updated",
+    "provision_links__provision__treaty__updated",
+    "quotes__updated",
+    "quotes__article__updated",
+    "quotes__article__outlet__updated",
+)
 
 
+class FormatParameterMixin:
+    """A `?format=` the URL does not offer is a 400 naming the parameter, not DRF's bare 404."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise exceptions.ValidationError(
+                {"format": [f"Not available here; use one of: {formats}."]}
+            ) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published claims",
+        description=(
+            "Published claims, the most recently added first, each with its speaker (and the "
+            "role they held then), topics with stance, cited treaty provisions and verbatim "
+            "quotes.\n\n"
+            "Filters combine with AND. Examples: every claim citing Article 4 of the RU–DPRK "
+            "treaty: `?provision=ru-dprk-2024/art_4`; everything Oleksandr Musienko said "
+            "about China's role: `?expert=oleksandr-musienko&topic=china-role`.\n\n"
+            "Cursor pagination: follow `next`; pages stay stable while claims are added. "
+            "`ordering` takes `created` (the default, `-created`), `made_on` or `id`, with `-` "
+            "for descending. Many claims share a `made_on` date, so a walk ordered by it may "
+            "repeat or skip a claim added meanwhile with the same date; the default never does."
+        ),
+        examples=[OpenApiExample("A claim citing Article 4", value=CLAIM_EXAMPLE)],
+    ),
+    retrieve=extend_schema(
+        summary="One published claim (JSON, or schema.org JSON-LD)",
+        description=(
+            "The claim as in the list. With `?format=jsonld` (or `Accept: "
+            "application/ld+json`) it is schema.org JSON-LD instead: a `Claim` with its "
+            "author (`Person`) and appearances (`NewsArticle`), plus a `ClaimReview` under "
+            "`review` when an editor recorded the outcome of a prediction. "
+            "Drafts are 404."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["json", "jsonld"],
+                description="`json` (default) or `jsonld` for schema.org JSON-LD "
+                "(Content-Type application/ld+json).",
+            )
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                ClaimSerializer,
+                examples=[OpenApiExample("A claim", value=CLAIM_EXAMPLE)],
+            ),
+            (200, "application/ld+json"): OpenApiResponse(
+                CLAIM_JSONLD_SCHEMA,
+                description="schema.org JSON-LD",
+                examples=[OpenApiExample("A judged prediction", value=CLAIM_JSONLD_EXAMPLE)],
+            ),
+        },
+    ),
+)
+class ClaimViewSet(FormatParameterMixin, ReadOnlyViewSet):
+    queryset = Claim.objects.published().with_card_data()
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    pagination_class = CursorPagination
+    ordering_fields = ["made_on", "created", "id"]
+    # Cursor pages are only as stable as their first key is unique: creation times are.
+    ordering = ["-created", "-id"]
+    freshness_fields = CLAIM_FRESHNESS_FIELDS
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "retrieve":
+            renderers.append(JSONLDRenderer())
+        return renderers
+
+    def get_serializer_class(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.action == "retrieve" and isinstance(renderer, JSONLDRenderer):
+            return ClaimJSONLDSerializer
+        return super().get_serializer_class()
+
+
+class ExportSchema(AutoSchema):
+    def get_filter_backends(self):
+        # The export is the claims list, streamed: document its filters too.
+        return self.view.filter_backends
+
+
+class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView):
+    """`/api/v1/claims/export.ndjson`: for partners who mirror the knowledge base."""
+
+    http_method_names = ["get", "head", "options"]
+    queryset = Claim.objects.published()
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    filter_backends = [StrictFilterBackend]
+    renderer_classes = [JSONRenderer, NDJSONRenderer]
+    pagination_class = None
+    schema = ExportSchema()
+    chunk_size = export.CHUNK_SIZE
+    freshness_fields = CLAIM_FRESHNESS_FIELDS
+
+    @extend_schema(
+        operation_id="claims_export",
+        summary="Export every published claim as NDJSON",
+        description=(
+            "Every published claim, one JSON object per line (NDJSON, "
+            "`Content-Type: application/x-ndjson`), each exactly as an item of the claims list. "
+            "The response is streamed, ordered by id; the claims list's filters apply. "
+            "There are no pages: `page`, `page_size`, `cursor` and `ordering` are refused. "
+            "Rows are read 500 at a time, so the export of any size starts at once; while "
+            "no claim has changed, `If-None-Match` with the last ETag answers 304."
+        ),
+        parameters=[OpenApiParameter("format", exclude=True)],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="One claim (as in the claims list) per line.",
+                examples=[
+                    OpenApiExample(
+                        "Two lines",
+                        value='{"id": 1, "summary": "…", "speaker": {…}, …}\n'
+                        '{"id": 2, "summary": "…", "speaker": {…}, …}\n',
+                    )
+                ],
+            )
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        paging = sorted({"page", "page_size", "cursor", "ordering"} & set(request.query_params))
+        if paging:
+            raise exceptions.ValidationError(
+                {name: ["The export has no pages and is ordered by id."] for name in paging}
+            )
+        claims = self.filter_queryset(self.get_queryset())
+        # A mirror polling the export gets a 304 for one query while nothing has changed.
+        validators = Validators(request, freshness(claims, check_freshness_fields(self)))
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        lines = export.ndjson_lines(
+            claims.with_card_data(), serializer=self.get_serializer(), chunk_size=self.chunk_size
+        )
+        response = StreamingHttpResponse(lines, content_type=NDJSONRenderer.media_type)
+        return validators.apply(response)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List public quotes",
+        description=(
+            "Verbatim quotes of published claims in published articles, the most recently "
+            "added first, "
+            "with their character offsets in the article body. Cursor pagination."
+        ),
+    ),
+    retrieve=extend_schema(summary="One public quote", description="Unpublished ones are 404."),
+)
 class QuoteViewSet(ReadOnlyViewSet):
-    queryset = Quote.objects.none()
+    queryset = Quote.objects.public().select_related("claim__speaker", "article__outlet")
+    serializer_class = QuoteSerializer
+    filterset_class = QuoteFilter
+    pagination_class = CursorPagination
+    ordering_fields = ["created", "id"]
+    ordering = ["-created", "-id"]
+    freshness_fields = (
+        "updated",
+        "claim__updated",
+        "claim__speaker__updated",
+        "article__updated",
+        "article__outlet__updated",
+    )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List topics",
+        description=(
+            "Topics in alphabetical order, each with the question it answers, its parent and "
+            "sub-topics, and how many published claims and experts it has. `claims_url` "
+            "lists its claims (sub-topics included)."
+        ),
+    ),
+    retrieve=extend_schema(summary="One topic", description="A topic, as in the list."),
+)
 class TopicViewSet(ReadOnlyViewSet):
-    queryset = Topic.objects.none()
+    queryset = (
+        Topic.objects.with_counts()
+        .select_related("parent")
+        .prefetch_related(Prefetch("children", queryset=Topic.objects.order_by("title", "pk")))
+    )
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilter
+    ordering_fields = ["title", "id"]
+    ordering = ["title", "id"]
+    freshness_fields = (
+        "updated",
+        "parent__updated",
+        "children__updated",
+        "claim_links__updated",
+        "claim_links__claim__updated",
+    )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List treaties",
+        description=(
+            "Treaties whose provisions claims cite, the most recently signed first (undated "
+            "ones last). `provisions_url` lists a treaty's provisions, `claims_url` the claims "
+            "citing it."
+        ),
+    ),
+    retrieve=extend_schema(summary="One treaty", description="A treaty, as in the list."),
+)
 class TreatyViewSet(ReadOnlyViewSet):
-    queryset = Treaty.objects.none()
+    queryset = Treaty.objects.with_counts()
+    serializer_class = TreatySerializer
+    filterset_class = TreatyFilter
+    ordering_fields = ["signed_on", "title", "id"]
+    ordering = [F("signed_on").desc(nulls_last=True), "title", "id"]
+    freshness_fields = (
+        "updated",
+        "provisions__updated",
+        "provisions__claim_links__updated",
+        "provisions__claim_links__claim__updated",
+    )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List treaty provisions",
+        description=(
+            "Provisions (articles, paragraphs …) in treaty and reading order, each with its "
+            "citation label and how many published claims cite it. `claims_url` lists those "
+            "claims."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One treaty provision",
+        description="By id; `claims_url` gives its `<treaty slug>/<address>` reference.",
+    ),
+)
 class ProvisionViewSet(ReadOnlyViewSet):
-    queryset = Provision.objects.none()
+    queryset = Provision.objects.for_citation().with_claim_counts()
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilter
+    ordering_fields = ["order", "id"]
+    ordering = ["treaty__slug", "order", "id"]
+    freshness_fields = (
+        "updated",
+        "treaty__updated",
+        "parent__updated",
+        "claim_links__updated",
+        "claim_links__claim__updated",
+    )

@@ -5,6 +5,7 @@ modules (`local`, `test`, `production`) only change what must differ.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -125,14 +126,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# DRF's form: "<requests>/<second|minute|hour|day>" (sec, min, s, m, h, d also accepted).
+THROTTLE_RATE_PATTERN = r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$"
+
+
+def env_rate(name, default):
+    value = os.environ.get(name, default).strip()
+    if not re.match(THROTTLE_RATE_PATTERN, value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 60/min or 1000/hour, not {value!r}")
+    return value
+
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
+    # Partners send `Authorization: Api-Key <key>`; everyone else reads anonymously.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api_access.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api_access.ReadOnly"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api_access.AnonymousRateThrottle",
+        "config.api_access.PartnerKeyRateThrottle",
+    ],
+    # Per client IP without a key; per key with one (a key may carry its own rate).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_ANON_THROTTLE_RATE", "60/min"),
+        "partner": env_rate("API_KEY_THROTTLE_RATE", "1000/min"),
+    },
+    # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted to name
+    # the client; 0 uses REMOTE_ADDR, so a client cannot forge its way past the throttle.
+    "NUM_PROXIES": int(env("API_NUM_PROXIES", "0")),
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.StrictFilterBackend",
         "config.api.StrictOrderingFilter",
@@ -143,19 +168,70 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+# Seconds a browser or shared cache may reuse an API response before revalidating it.
+API_CACHE_MAX_AGE = int(env("API_CACHE_MAX_AGE", "60"))
+# Part of every ETag: bump it when a deploy changes what the API returns for unchanged rows.
+API_CACHE_VERSION = env("API_CACHE_VERSION", "1")
+
+
+def caches_for(redis_url):
+    """Redis, shared by every worker, when REDIS_URL is set; else this process's memory."""
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "kb",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+# Holds the API's throttle counters (and anything else the site caches).
+CACHES = caches_for(env("REDIS_URL"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom Knowledge Base API",
     "VERSION": "1.0.0",
+    "DEFAULT_GENERATOR_CLASS": "config.api_schema.SchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.complete_schema",
+    ],
+    # Tags come from the path after /api/v1/: claims, experts, …
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One enum for the choice sets several fields share.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "config.models.DatePrecision"},
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "displayRequestDuration": True,
+        "filter": True,
+        # The default validator badge is an image from validator.swagger.io.
+        "validatorUrl": None,
+    },
+    # ReDoc's theme names web fonts; the page loads none (templates/drf_spectacular/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "expandResponses": "200",
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+            }
+        },
+    },
 }
 
 # Partner sites may read the API from the browser; only GET-like requests are allowed.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Beyond the CORS-safelisted ones, the headers a partner's script may read.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 LOGGING = {
     "version": 1,

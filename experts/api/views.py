@@ -1,10 +1,124 @@
+"""The partner API's expert and organization endpoints: public experts only."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+
 from config.api_views import ReadOnlyViewSet
+from experts.api.filters import ExpertFilter, OrganizationFilter
+from experts.api.serializers import ExpertSerializer, OrganizationSerializer
 from experts.models import Expert, Organization
 
+ORGANIZATION_SUMMARY_EXAMPLE = {
+    "slug": "center-for-military-legal-research",
+    "name": "Center for Military Legal Research",
+    "url": "https://kb.example.org/api/v1/organizations/1/",
+}
 
+EXPERT_EXAMPLE = {
+    "id": 1,
+    "slug": "oleksandr-musienko",
+    "url": "https://kb.example.org/api/v1/experts/1/",
+    "html_url": "https://kb.example.org/experts/oleksandr-musienko/",
+    "display_name": "Oleksandr Musienko",
+    "name_variants": [
+        "Alexander Musienko",
+        "Musiienko",
+        "Oleksandr Musiienko",
+        "Александр Мусиенко",
+        "Олександр Мусієнко",
+    ],
+    "bio": "Ukrainian military and legal analyst who heads the Center for Military Legal Research.",
+    "country": "UA",
+    "wikidata_id": "",
+    "wikidata_url": None,
+    "current_role": {"title": "Head", "organization": ORGANIZATION_SUMMARY_EXAMPLE},
+    "affiliations": [
+        {
+            "role_title": "Head",
+            "organization": ORGANIZATION_SUMMARY_EXAMPLE,
+            "start_date": None,
+            "end_date": None,
+        }
+    ],
+    "claim_count": 9,
+    "first_quoted": "2024-06-01",
+    "last_quoted": "2024-06-01",
+    "claims_url": "https://kb.example.org/api/v1/claims/?expert=oleksandr-musienko",
+}
+
+ORGANIZATION_EXAMPLE = {
+    "id": 1,
+    "slug": "center-for-military-legal-research",
+    "url": "https://kb.example.org/api/v1/organizations/1/",
+    "html_url": None,
+    "name": "Center for Military Legal Research",
+    "kind": "research",
+    "country": "UA",
+    "expert_count": 1,
+    "experts_url": "https://kb.example.org/api/v1/experts/"
+    "?organization=center-for-military-legal-research",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List experts",
+        description=(
+            "Experts with at least one published claim, A–Z. `q` searches every spelling of "
+            "their names; filter by organization and by topic (sub-topics included). "
+            "Page-numbered: `page`, `page_size` up to 100."
+        ),
+        examples=[OpenApiExample("An expert", value=EXPERT_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One expert",
+        description=(
+            "The expert with their roles; `claims_url` lists their published claims. An expert "
+            "without published claims is a 404."
+        ),
+        examples=[OpenApiExample("An expert", value=EXPERT_EXAMPLE, response_only=True)],
+    ),
+)
 class ExpertViewSet(ReadOnlyViewSet):
-    queryset = Expert.objects.none()
+    queryset = Expert.objects.public().with_profile_data().with_claim_counts().with_quote_dates()
+    serializer_class = ExpertSerializer
+    filterset_class = ExpertFilter
+    ordering_fields = ["display_name", "id"]
+    ordering = ["display_name", "id"]
+    freshness_fields = (
+        "updated",
+        "name_variants__updated",
+        "affiliations__updated",
+        "affiliations__organization__updated",
+        "claims__updated",
+        "claims__quotes__updated",
+        "claims__quotes__article__updated",
+    )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organizations",
+        description=(
+            "The research centres, universities, media and other bodies experts work for, by "
+            "name, with their count of public experts. Filter by kind, country and name. "
+            "Page-numbered: `page`, `page_size` up to 100."
+        ),
+        examples=[
+            OpenApiExample("An organization", value=ORGANIZATION_EXAMPLE, response_only=True)
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One organization",
+        description="The organization; `experts_url` lists its public experts.",
+        examples=[
+            OpenApiExample("An organization", value=ORGANIZATION_EXAMPLE, response_only=True)
+        ],
+    ),
+)
 class OrganizationViewSet(ReadOnlyViewSet):
-    queryset = Organization.objects.none()
+    queryset = Organization.objects.with_expert_counts()
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+    freshness_fields = ("updated", "affiliations__updated", "affiliations__expert__claims__updated")

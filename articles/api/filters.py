@@ -1,0 +1,104 @@
+"""FilterSets for the partner API's article and outlet lists.
+
+A value that cannot be used (an unknown slug, a bad date, a language we do not know) fails
+the form, which the API answers with a 400 naming the parameter.
+"""
+
+import django_filters
+from drf_spectacular.utils import extend_schema_field
+
+from articles.models import Article, Language, Outlet, country_code_validator
+from claims.models import Claim, Topic
+from experts.models import Expert
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its slug among `queryset`; an unknown slug is a 400.
+
+    Documented as a string parameter described by its help_text, which drf-spectacular cannot
+    infer by itself when the filter works through `method=`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": "string", "description": self.extra.get("help_text", "")})(
+            self
+        )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    outlet = SlugFilter(
+        queryset=Outlet.objects.all(),
+        help_text="Outlet slug, e.g. `24-channel`: the outlet's articles.",
+    )
+    language = django_filters.ChoiceFilter(
+        choices=Language.choices, help_text="The article's language."
+    )
+    topic = SlugFilter(
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        help_text="Topic slug, e.g. `china-role`: articles filed under the topic or one of its "
+        "sub-topics.",
+    )
+    expert = SlugFilter(
+        queryset=Expert.objects.public(),
+        method="filter_expert",
+        help_text="Expert slug, e.g. `oleksandr-musienko`: articles quoting the expert's "
+        "published claims.",
+    )
+    published_after = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="gte",
+        help_text="YYYY-MM-DD: articles published on or after this day.",
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        help_text="YYYY-MM-DD: articles published on or before this day.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Text in the title, standfirst or body (case-insensitive).",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "outlet",
+            "language",
+            "topic",
+            "expert",
+            "published_after",
+            "published_before",
+            "q",
+        ]
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filed_under(Topic.objects.subtree(value))
+
+    def filter_expert(self, queryset, name, value):
+        return queryset.quoting(Claim.objects.published().by(value))
+
+    def filter_q(self, queryset, name, value):
+        # The one place the API's article search is chosen, for the full-text search to replace.
+        return queryset.matching(value)
+
+
+class OutletFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(
+        validators=[country_code_validator],
+        help_text="Two-letter ISO 3166 country code in capitals, e.g. `UA`.",
+    )
+    language = django_filters.ChoiceFilter(
+        choices=Language.choices, help_text="The outlet's main language."
+    )
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        help_text="Text in the outlet's name (case-insensitive).",
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["country", "language", "q"]

@@ -1,0 +1,160 @@
+"""Articles and outlets as the partner API shows them."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, Outlet
+from claims.models import Topic
+from config.api import HtmlUrlField
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ListLinkField(serializers.Field):
+    """The absolute URL of an API list filtered to this object, e.g. /api/v1/claims/?expert=<slug>.
+
+    How a summary links a collection too large to embed.
+    """
+
+    def __init__(self, view_name, parameter, **kwargs):
+        self.view_name = view_name
+        self.parameter = parameter
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        url = f"{reverse(self.view_name)}?{urlencode({self.parameter: obj.slug})}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class OptionalUrlField(serializers.URLField):
+    """A URL the editors may leave blank, given as null rather than "" (which is no URL)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class OutletSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail")
+
+    class Meta:
+        model = Outlet
+        fields = ["slug", "name", "url"]
+        read_only_fields = fields
+
+
+class TopicSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "title"]
+        read_only_fields = fields
+
+
+class TranslationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+
+    class Meta:
+        model = Article
+        fields = ["slug", "language", "url"]
+        read_only_fields = fields
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article without its body (lists never embed large text)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    html_url = HtmlUrlField()
+    outlet = OutletSummarySerializer(read_only=True)
+    source_url = OptionalUrlField(help_text="The article on the outlet's site, if known.")
+    topics = TopicSummarySerializer(many=True, read_only=True)
+    translations = serializers.SerializerMethodField(
+        help_text="The published versions of the same story in other languages: its original "
+        "and the original's other translations."
+    )
+    quote_count = serializers.IntegerField(
+        read_only=True, help_text="Quotes of published claims in this article."
+    )
+    claims_url = ListLinkField(
+        "api:claim-list", "article", help_text="The published claims this article quotes."
+    )
+    quotes_url = ListLinkField("api:quote-list", "article", help_text="The article's quotes.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "html_url",
+            "title",
+            "outlet",
+            "byline",
+            "source_url",
+            "published_on",
+            "published_precision",
+            "language",
+            "standfirst",
+            "topics",
+            "translations",
+            "quote_count",
+            "claims_url",
+            "quotes_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, article):
+        # Reads the rows prefetched by Article.objects.with_summary_data(): no query here.
+        root = article.translation_of
+        if root is None:
+            versions = list(article.translations.all())
+        else:
+            siblings = [version for version in root.translations.all() if version.pk != article.pk]
+            versions = [root, *siblings] if root.is_published else siblings
+        return TranslationSerializer(versions, many=True, context=self.context).data
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """An article with its body: plain text, paragraphs separated by a blank line."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "body"]
+        read_only_fields = fields
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail")
+    html_url = HtmlUrlField()
+    home_url = OptionalUrlField(help_text="The outlet's own site, if known.")
+    article_count = serializers.IntegerField(
+        read_only=True, help_text="The outlet's published articles."
+    )
+    articles_url = ListLinkField(
+        "api:article-list", "outlet", help_text="The outlet's published articles."
+    )
+
+    class Meta:
+        model = Outlet
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "url",
+            "html_url",
+            "home_url",
+            "country",
+            "language",
+            "article_count",
+            "articles_url",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,253 @@
+"""FilterSets of the claims app's API: one per resource, every filter documented.
+
+A value that names nothing (an unknown slug, a provision address that does not exist) is a
+form error, which the API answers with a 400 naming the parameter.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from articles.models import Article, Language, Outlet
+from claims.models import Claim, ClaimProvision, Provision, Quote, Topic, Treaty
+from experts.models import Expert
+
+# These three describe one link between a claim and a provision, so they apply together.
+CITATION_FILTERS = ("treaty", "provision", "relation")
+
+
+def unknown(what):
+    return {"invalid_choice": f"No {what} has the slug “%(value)s”."}
+
+
+class ProvisionReferenceField(forms.CharField):
+    """`<treaty-slug>/<address>`, e.g. `ru-dprk-2024/art_4`, cleaned to the Provision."""
+
+    default_error_messages = {
+        "malformed": "Use <treaty slug>/<address>, e.g. ru-dprk-2024/art_4; got “%(value)s”.",
+        "unknown": "No provision has the address “%(value)s”.",
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        treaty, slash, address = value.partition("/")
+        if not (treaty and slash and address):
+            raise ValidationError(
+                self.error_messages["malformed"], code="malformed", params={"value": value}
+            )
+        try:
+            return Provision.objects.get(treaty__slug=treaty, address=address)
+        except Provision.DoesNotExist:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            ) from None
+
+
+class ProvisionReferenceFilter(django_filters.Filter):
+    field_class = ProvisionReferenceField
+
+
+class ClaimFilter(django_filters.FilterSet):
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        error_messages=unknown("topic"),
+        help_text="Topic slug, e.g. `china-role`; claims on its sub-topics are included.",
+    )
+    expert = django_filters.ModelChoiceFilter(
+        field_name="speaker",
+        to_field_name="slug",
+        queryset=Expert.objects.public(),
+        error_messages=unknown("expert"),
+        help_text="Speaker's slug, e.g. `oleksandr-musienko`.",
+    )
+    treaty = django_filters.ModelChoiceFilter(
+        field_name="provisions__treaty",
+        to_field_name="slug",
+        queryset=Treaty.objects.all(),
+        method="filter_citation",
+        error_messages=unknown("treaty"),
+        help_text="Claims citing a provision of this treaty (slug, e.g. `ru-dprk-2024`).",
+    )
+    provision = ProvisionReferenceFilter(
+        field_name="provisions__address",
+        method="filter_citation",
+        help_text="Claims citing this provision, given as `<treaty slug>/<address>`, e.g. "
+        "`ru-dprk-2024/art_4` (the provision itself, not its paragraphs).",
+    )
+    relation = django_filters.ChoiceFilter(
+        field_name="provision_links__relation",
+        choices=ClaimProvision.Relation.choices,
+        method="filter_citation",
+        help_text="Claims citing a provision in this way; with `treaty` or `provision`, "
+        "the same citation must match both.",
+    )
+    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, help_text="Kind of claim.")
+    language = django_filters.ChoiceFilter(
+        field_name="quotes__article__language",
+        choices=Language.choices,
+        method="filter_language",
+        help_text="Claims quoted in a published article in this language.",
+    )
+    outlet = django_filters.ModelChoiceFilter(
+        field_name="quotes__article__outlet",
+        to_field_name="slug",
+        queryset=Outlet.objects.all(),
+        method="filter_outlet",
+        error_messages=unknown("outlet"),
+        help_text="Claims quoted in a published article of this outlet (slug).",
+    )
+    made_after = django_filters.DateFilter(
+        field_name="made_on",
+        lookup_expr="gte",
+        help_text="Claims made on or after this date (YYYY-MM-DD).",
+    )
+    made_before = django_filters.DateFilter(
+        field_name="made_on",
+        lookup_expr="lte",
+        help_text="Claims made on or before this date (YYYY-MM-DD).",
+    )
+    article = django_filters.ModelChoiceFilter(
+        field_name="quotes__article",
+        to_field_name="slug",
+        queryset=Article.objects.published(),
+        method="filter_article",
+        error_messages=unknown("published article"),
+        help_text="Claims quoted in this published article (slug).",
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Text in the claim's summary or in one of its quotes (any case).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "topic",
+            "expert",
+            "treaty",
+            "provision",
+            "relation",
+            "kind",
+            "language",
+            "outlet",
+            "made_after",
+            "made_before",
+            "article",
+            "q",
+        ]
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.about_any([t.pk for t in Topic.objects.subtree(topic)])
+
+    def filter_queryset(self, queryset):
+        # treaty, provision and relation describe one citation, so they apply together.
+        citation = {name: self.form.cleaned_data.get(name) for name in CITATION_FILTERS}
+        if any(citation.values()):
+            queryset = queryset.citing_through(**citation)
+        return super().filter_queryset(queryset)
+
+    def filter_citation(self, queryset, name, value):
+        return queryset  # applied with the other citation filters in filter_queryset
+
+    def filter_language(self, queryset, name, language):
+        return queryset.quoted_in(Article.objects.published().filter(language=language))
+
+    def filter_outlet(self, queryset, name, outlet):
+        return queryset.quoted_in(Article.objects.published().filter(outlet=outlet))
+
+    def filter_article(self, queryset, name, article):
+        return queryset.quoted_in(Article.objects.filter(pk=article.pk))
+
+    def filter_q(self, queryset, name, value):
+        # The one place the text search is done, so a search engine can replace it here.
+        return queryset.matching(value)
+
+
+class QuoteFilter(django_filters.FilterSet):
+    article = django_filters.ModelChoiceFilter(
+        to_field_name="slug",
+        queryset=Article.objects.published(),
+        error_messages=unknown("published article"),
+        help_text="Quotes in this published article (slug).",
+    )
+    expert = django_filters.ModelChoiceFilter(
+        field_name="claim__speaker",
+        to_field_name="slug",
+        queryset=Expert.objects.public(),
+        error_messages=unknown("expert"),
+        help_text="Quotes of this expert (slug).",
+    )
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.published(),
+        error_messages={"invalid_choice": "No published claim has the id “%(value)s”."},
+        help_text="Quotes of this published claim (id).",
+    )
+
+    class Meta:
+        model = Quote
+        fields = ["article", "expert", "claim"]
+
+
+class TopicFilter(django_filters.FilterSet):
+    parent = django_filters.ModelChoiceFilter(
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        error_messages=unknown("topic"),
+        help_text="The direct sub-topics of this topic (slug).",
+    )
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Text in the title, question or description (any case)."
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["parent", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(question__icontains=value)
+            | Q(description__icontains=value)
+        )
+
+
+class TreatyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Text in the title, short name or parties (any case)."
+    )
+
+    class Meta:
+        model = Treaty
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(short_name__icontains=value) | Q(parties__icontains=value)
+        )
+
+
+class ProvisionFilter(django_filters.FilterSet):
+    treaty = django_filters.ModelChoiceFilter(
+        to_field_name="slug",
+        queryset=Treaty.objects.all(),
+        error_messages=unknown("treaty"),
+        help_text="The provisions of this treaty (slug).",
+    )
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Text in the number, heading or text (any case)."
+    )
+
+    class Meta:
+        model = Provision
+        fields = ["treaty", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value) | Q(heading__icontains=value) | Q(text__icontains=value)
+        )
