@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.models import DatePrecision, PublicationStatus, Stamped, format_date
+from config.models import (
+    DatePrecision,
+    PublicationStatus,
+    Reviewed,
+    Stamped,
+    format_date,
+    public_q,
+)
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."
@@ -64,19 +71,28 @@ class Outlet(Stamped):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles a reader may see."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        """Articles a reader may see: published or corrected."""
+        return self.filter(public_q())
+
+    def in_review(self):
+        """Articles waiting for an editor, oldest submission first."""
+        return self.filter(status=PublicationStatus.IN_REVIEW).order_by("submitted_at", "pk")
+
+    def withdrawn(self):
+        """Articles taken down: kept with the reason, shown to no reader."""
+        return self.filter(status=PublicationStatus.WITHDRAWN)
 
     def visible_to(self, user):
         """Published articles, or every article for staff previewing drafts."""
         return self if user.is_staff else self.published()
 
     def with_quote_counts(self):
-        """Annotate `quote_count`: the article's quotes of published claims."""
+        """Annotate `quote_count`: the article's anchored quotes of published claims."""
         from claims.models import Quote
 
         quotes = (
-            Quote.objects.filter(article=OuterRef("pk"), claim__status=PublicationStatus.PUBLISHED)
+            Quote.objects.anchored()
+            .filter(public_q("claim__"), article=OuterRef("pk"))
             .order_by()
             .values("article")
             .annotate(n=Count("pk"))
@@ -85,10 +101,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(quote_count=Coalesce(Subquery(quotes, output_field=IntegerField()), 0))
 
     def quoting(self, claims):
-        """Articles holding a quote of one of `claims` (a Claim queryset)."""
+        """Articles holding an anchored quote of one of `claims` (a Claim queryset)."""
         from claims.models import Quote
 
-        return self.filter(Exists(Quote.objects.filter(article=OuterRef("pk"), claim__in=claims)))
+        quotes = Quote.objects.anchored().filter(article=OuterRef("pk"), claim__in=claims)
+        return self.filter(Exists(quotes))
 
     def matching(self, text):
         """Articles whose title, standfirst or body contains `text` (case-insensitive)."""
@@ -128,13 +145,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(pk=root_id) | Q(translation_of_id=root_id)).exclude(pk=article.pk)
 
 
-class Article(Stamped):
+class Article(Reviewed, Stamped):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     byline = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(
         "source URL", max_length=500, blank=True, help_text="The article on the outlet's site."
+    )
+    external_uri = models.CharField(
+        "external URI",
+        max_length=500,
+        blank=True,
+        help_text="The identifier (ninjs uri) of the news item this article was imported from.",
     )
     published_on = models.DateField("published date")
     published_precision = models.CharField(
@@ -146,9 +169,6 @@ class Article(Stamped):
     language = models.CharField(max_length=8, choices=Language.choices)
     standfirst = models.TextField(blank=True)
     body = models.TextField(help_text="Plain text; paragraphs separated by a blank line.")
-    status = models.CharField(
-        max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
-    )
     topics = models.ManyToManyField("claims.Topic", blank=True, related_name="articles")
     translation_of = models.ForeignKey(
         "self",
@@ -160,16 +180,31 @@ class Article(Stamped):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Filing an article under topics is part of its record, so each version keeps its topics.
+    history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
         ordering = ["-published_on", "title"]
+        # One permission per workflow transition, checked by the services in articles/services.py.
+        permissions = [
+            ("submit_article", "Can submit an article for review"),
+            ("publish_article", "Can publish an article in review"),
+            ("return_article", "Can return an article in review to draft"),
+            ("correct_article", "Can publish a correction to an article"),
+            ("withdraw_article", "Can withdraw a published article"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_url"],
                 condition=~Q(source_url=""),
                 name="article_source_url_unique",
                 violation_error_message="Another article already has this source URL.",
+            ),
+            models.UniqueConstraint(
+                fields=["external_uri"],
+                condition=~Q(external_uri=""),
+                name="article_external_uri_unique",
+                violation_error_message="Another article was imported from this news item.",
             ),
         ]
 
@@ -196,25 +231,6 @@ class Article(Stamped):
                 raise ValidationError(
                     {"translation_of": "This article is itself the original of translations."}
                 )
-        if self.pk:
-            self._check_quotes_still_fit()
-
-    def _check_quotes_still_fit(self):
-        # Until quotes are re-anchored on edit, a body edit may not break an existing quote.
-        broken = [
-            quote
-            for quote in self.quotes.only("id", "text", "start", "end")
-            if self.body[quote.start : quote.end] != quote.text
-        ]
-        if broken:
-            listed = "; ".join(f"#{q.pk} “{q.text[:60]}”" for q in broken)
-            raise ValidationError(
-                {"body": f"This edit would move or remove text quoted by {listed}."}
-            )
-
-    @property
-    def is_published(self):
-        return self.status == PublicationStatus.PUBLISHED
 
     @property
     def published_display(self):
@@ -234,10 +250,13 @@ class Article(Stamped):
         return self.translation_of or self
 
     def visible_quotes(self, user):
-        """The article's quotes of claims `user` may see, in reading order."""
+        """The article's anchored quotes of claims `user` may see, in reading order.
+
+        Orphaned quotes are left out for everyone: their offsets no longer point at their text.
+        """
         from claims.models import Claim
 
-        quotes = self.quotes.order_by("start", "end", "pk")
+        quotes = self.quotes.anchored().order_by("start", "end", "pk")
         return quotes if user.is_staff else quotes.filter(claim__in=Claim.objects.published())
 
     def quoted_claims(self, user):
@@ -245,7 +264,7 @@ class Article(Stamped):
         from claims.models import Claim
 
         return Claim.objects.visible_to(user).filter(
-            Exists(self.quotes.filter(claim=OuterRef("pk")))
+            Exists(self.quotes.anchored().filter(claim=OuterRef("pk")))
         )
 
     def topics_discussed(self, user):

@@ -3,18 +3,39 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article
+from claims.services import quotes_reanchor
 from config.models import DatePrecision, PublicationStatus
-from config.services import save_stamped, set_status
+from config.services import save_stamped
+from config.workflow import apply_transition
+
+# The workflow's transitions (config/workflow.py). Each checks the user's permission
+# (articles.<transition>_article), locks the row, validates, records who and when and writes
+# a history version; an illegal move raises and saves nothing.
 
 
-def articles_publish(*, articles, user=None):
-    """Publish the given articles; returns how many changed."""
-    return set_status(items=articles, status=PublicationStatus.PUBLISHED, user=user)
+def article_submit_for_review(*, article, user):
+    """Send a draft to the editors (contributors and editors)."""
+    return apply_transition(item=article, name="submit_for_review", user=user)
 
 
-def articles_unpublish(*, articles, user=None):
-    """Take the given articles back to draft; returns how many changed."""
-    return set_status(items=articles, status=PublicationStatus.DRAFT, user=user)
+def article_publish(*, article, user):
+    """Publish an article in review (editors)."""
+    return apply_transition(item=article, name="publish", user=user)
+
+
+def article_return_to_draft(*, article, user):
+    """Send an article in review back to its author as a draft (editors)."""
+    return apply_transition(item=article, name="return_to_draft", user=user)
+
+
+def article_correct(*, article, user, note):
+    """Publish a dated correction note on a public article (editors); it stays public."""
+    return apply_transition(item=article, name="correct", user=user, text=note)
+
+
+def article_withdraw(*, article, user, reason):
+    """Take a public article down for `reason` (editors); it is kept, but no reader sees it."""
+    return apply_transition(item=article, name="withdraw", user=user, text=reason)
 
 
 @transaction.atomic
@@ -56,3 +77,20 @@ def article_import(
         status=status,
     )
     return save_stamped(article, user=user)
+
+
+@transaction.atomic
+def article_update_body(*, article, body, user=None):
+    """Save `article` with `body` and re-anchor every one of its quotes in the same transaction.
+
+    Other changes made to `article` in memory are saved with it. Quotes follow their exact text
+    (the surrounding words decide among repeats); a quote whose text is gone becomes an orphan,
+    hidden from readers until an editor repairs it; none is deleted or moved to look-alike
+    text. Returns what happened to the quotes (claims.services.Reanchoring). Raises
+    ValidationError, saving nothing, when the article does not validate.
+    """
+    if article.pk is not None:
+        Article.objects.select_for_update().only("pk").get(pk=article.pk)  # lock the row
+    article.body = body
+    save_stamped(article, user=user)
+    return quotes_reanchor(article=article, user=user)

@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
 from articles.models import Article, Language, Outlet
-from config.public import paginate, preview_label, query_string_without_page
+from claims.jsonld import correction_data
+from config.public import gone_or_404, paginate, preview_label, query_string_without_page
 from experts.models import Affiliation, Expert
 
 
@@ -35,9 +36,10 @@ def article_list(request):
 
 def article_detail(request, slug):
     """The article with every visible quote highlighted in place, and what it cross-references."""
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related("outlet"), slug=slug
-    )
+    try:
+        article = Article.objects.visible_to(request.user).select_related("outlet").get(slug=slug)
+    except Article.DoesNotExist:
+        return gone_or_404(request, Article.objects.withdrawn().filter(slug=slug))
     quotes = list(
         article.visible_quotes(request.user)
         .select_related("claim__speaker")
@@ -63,6 +65,7 @@ def article_detail(request, slug):
             .select_related("outlet"),
             "structured_data": news_article_data(article, url=url),
             "preview": preview_label(article),
+            "corrections": article.corrections(),
         },
     )
 
@@ -114,4 +117,6 @@ def news_article_data(article, *, url):
         data["description"] = article.standfirst
     if article.source_url:
         data["isBasedOn"] = article.source_url
+    if article.is_corrected:
+        data["correction"] = correction_data(article)
     return data

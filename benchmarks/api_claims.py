@@ -59,7 +59,7 @@ CONSTANT_URL = "/__constant__/"
 NESTED_CLAIMS_SQL = """
 with page as (
   select id from claims_claim
-  where status = 'published'
+  where status in ('published', 'corrected')
   order by created desc, id desc
   limit 50
 )
@@ -107,7 +107,7 @@ select
     from claims_quote q
       join articles_article ar on ar.id = q.article_id
       join articles_outlet ou on ou.id = ar.outlet_id
-    where q.claim_id = c.id and ar.status = 'published'
+    where q.claim_id = c.id and ar.status in ('published', 'corrected')
   ) as quotes
 from page
   join claims_claim c on c.id = page.id
@@ -117,7 +117,7 @@ order by c.created desc, c.id desc
 
 DATASETTE_TABLE_URL = f"/{DATABASE_NAME}/claims_claim.json?" + urlencode(
     {
-        "status__exact": "published",
+        "status__in": "published,corrected",
         "_sort_desc": "created",
         "_size": PAGE_SIZE,
         "_labels": "on",

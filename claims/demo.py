@@ -18,7 +18,7 @@ from django.db import transaction
 
 from articles.importing import clean_page, parse_partial_date
 from articles.models import Article, Outlet
-from articles.services import article_import
+from articles.services import article_import, article_update_body
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty
 from claims.services import claim_create, quote_create
 from config.models import PublicationStatus
@@ -298,7 +298,11 @@ class _Loader:
                 return record
             for name, value in changed.items():
                 setattr(record, name, value)
-            save_stamped(record)
+            if isinstance(record, Article) and "body" in changed:
+                # A new body re-anchors the article's quotes (saving the other changes too).
+                article_update_body(article=record, body=record.body)
+            else:
+                save_stamped(record)
             self.counts[model]["updated"] += 1
             return record
 

@@ -33,7 +33,19 @@ def claim_data(claim, request):
     review = review_data(claim, url=url)
     if review is not None:
         data["review"] = review
+    if claim.is_corrected:
+        data["correction"] = correction_data(claim)
     return data
+
+
+def correction_data(item):
+    """The latest correction of a corrected article or claim as a schema.org
+    `CorrectionComment`."""
+    return {
+        "@type": "CorrectionComment",
+        "text": item.correction_note,
+        "datePublished": item.corrected_at.isoformat(),
+    }
 
 
 def author_data(claim, request):

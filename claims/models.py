@@ -1,3 +1,4 @@
+import os
 import re
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -11,7 +12,14 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from articles.models import normalize_text
-from config.models import DatePrecision, PublicationStatus, Stamped, format_date
+from config.models import (
+    DatePrecision,
+    PublicationStatus,
+    Reviewed,
+    Stamped,
+    format_date,
+    public_q,
+)
 from experts.models import Affiliation
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
@@ -19,6 +27,11 @@ ADDRESS_PATTERN = r"^[a-z]+(_[0-9a-z]+)?(__[a-z]+(_[0-9a-z]+)?)*$"
 address_validator = RegexValidator(
     ADDRESS_PATTERN, "Use an address like art_4 or art_4__para_1 (lower case, no spaces)."
 )
+
+# A quote keeps this many characters of the body on each side of it as its context.
+QUOTE_CONTEXT_LENGTH = 32
+# How much of the edited body on each side of an orphan's old place is kept for its review.
+ORPHAN_EXCERPT_LENGTH = 160
 
 NUMBER_ABBREVIATIONS = {
     "article": ("art", "Art."),
@@ -34,7 +47,7 @@ NUMBER_ABBREVIATIONS = {
 class TopicQuerySet(models.QuerySet):
     def with_counts(self):
         """Each topic with `experts_count` and `claims_count`: its own published claims."""
-        published = Q(claim_links__claim__status=PublicationStatus.PUBLISHED)
+        published = public_q("claim_links__claim__")
         return self.annotate(
             experts_count=Count("claim_links__claim__speaker", filter=published, distinct=True),
             claims_count=Count("claim_links__claim", filter=published, distinct=True),
@@ -111,8 +124,16 @@ class Topic(Stamped):
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
-        """Claims a reader may see."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        """Claims a reader may see: published or corrected."""
+        return self.filter(public_q())
+
+    def in_review(self):
+        """Claims waiting for an editor, oldest submission first."""
+        return self.filter(status=PublicationStatus.IN_REVIEW).order_by("submitted_at", "pk")
+
+    def withdrawn(self):
+        """Claims taken down: kept with the reason, shown to no reader."""
+        return self.filter(status=PublicationStatus.WITHDRAWN)
 
     def visible_to(self, user):
         """Published claims, or every claim for staff previewing drafts."""
@@ -122,13 +143,16 @@ class ClaimQuerySet(models.QuerySet):
         """Everything a claim card shows, in a fixed number of queries.
 
         The speaker with their affiliations (for the role at the time), topics with stance,
-        cited provisions with their treaty, and the quotes a reader may see with their outlet.
+        cited provisions with their treaty, and the quotes a reader may see with their outlet
+        (never an orphaned one: its text is no longer in the article).
         """
-        quotes = Quote.objects.select_related("article__outlet").order_by(
-            "article__published_on", "start"
+        quotes = (
+            Quote.objects.anchored()
+            .select_related("article__outlet")
+            .order_by("article__published_on", "start")
         )
         if user is None or not user.is_staff:
-            quotes = quotes.filter(article__status=PublicationStatus.PUBLISHED)
+            quotes = quotes.filter(public_q("article__"))
         return self.select_related("speaker").prefetch_related(
             models.Prefetch(
                 "speaker__affiliations",
@@ -174,8 +198,9 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
     def quoted_in(self, articles):
-        """Claims with a quote in one of `articles` (an Article queryset), each claim once."""
-        return self.filter(Exists(Quote.objects.filter(claim=OuterRef("pk"), article__in=articles)))
+        """Claims with an anchored quote in one of `articles` (an Article queryset), each once."""
+        quotes = Quote.objects.anchored().filter(claim=OuterRef("pk"), article__in=articles)
+        return self.filter(Exists(quotes))
 
     def matching(self, text):
         """Claims whose summary or one of whose public quotes contains `text` (any case)."""
@@ -198,7 +223,7 @@ class ClaimQuerySet(models.QuerySet):
             claims=Count("pk", distinct=True),
             outlets=Count(
                 "quotes__article__outlet",
-                filter=Q(quotes__article__status=PublicationStatus.PUBLISHED),
+                filter=public_q("quotes__article__") & Q(quotes__orphaned=False),
                 distinct=True,
             ),
             first=Min("made_on"),
@@ -248,7 +273,7 @@ class ClaimQuerySet(models.QuerySet):
         return {row["relation"]: row["claims"] for row in rows}
 
 
-class Claim(Stamped):
+class Claim(Reviewed, Stamped):
     class Kind(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
         PREDICTION = "prediction", _("Prediction")
@@ -268,9 +293,6 @@ class Claim(Stamped):
     made_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    status = models.CharField(
-        max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
-    )
     topics = models.ManyToManyField(Topic, through="ClaimTopic", blank=True, related_name="claims")
     provisions = models.ManyToManyField(
         "Provision", through="ClaimProvision", blank=True, related_name="claims"
@@ -286,6 +308,14 @@ class Claim(Stamped):
 
     class Meta:
         ordering = ["-made_on", "id"]
+        # One permission per workflow transition, checked by the services in claims/services.py.
+        permissions = [
+            ("submit_claim", "Can submit a claim for review"),
+            ("publish_claim", "Can publish a claim in review"),
+            ("return_claim", "Can return a claim in review to draft"),
+            ("correct_claim", "Can publish a correction to a claim"),
+            ("withdraw_claim", "Can withdraw a published claim"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="prediction") | (Q(due_on__isnull=True) & Q(outcome="")),
@@ -313,10 +343,6 @@ class Claim(Stamped):
     @property
     def made_display(self):
         return format_date(self.made_on, self.made_precision)
-
-    @property
-    def is_published(self):
-        return self.status == PublicationStatus.PUBLISHED
 
 
 class Stance(models.TextChoices):
@@ -356,11 +382,16 @@ class ClaimTopic(Stamped):
 
 class QuoteQuerySet(models.QuerySet):
     def public(self):
-        """Quotes whose claim and article are both published."""
-        return self.filter(
-            claim__status=PublicationStatus.PUBLISHED,
-            article__status=PublicationStatus.PUBLISHED,
-        )
+        """Anchored quotes whose claim and article are both public (published or corrected)."""
+        return self.anchored().filter(public_q("claim__"), public_q("article__"))
+
+    def anchored(self):
+        """Quotes whose text is where their offsets say: not orphaned by a body edit."""
+        return self.filter(orphaned=False)
+
+    def orphans(self):
+        """Quotes whose text left the article body in an edit, waiting for an editor."""
+        return self.filter(orphaned=True)
 
 
 class Quote(Stamped):
@@ -369,6 +400,33 @@ class Quote(Stamped):
     text = models.TextField(help_text="Exactly as it appears in the article body.")
     start = models.PositiveIntegerField(editable=False)
     end = models.PositiveIntegerField(editable=False)
+    # With `text`, a W3C Web Annotation TextQuoteSelector (exact, prefix, suffix): the words
+    # around the quote pick the right occurrence when an edit moves repeated text.
+    prefix = models.CharField(
+        max_length=QUOTE_CONTEXT_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="The body's text just before the quote when it was last anchored.",
+    )
+    suffix = models.CharField(
+        max_length=QUOTE_CONTEXT_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="The body's text just after the quote when it was last anchored.",
+    )
+    orphaned = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Its text left the article body in an edit: hidden from readers until an "
+        "editor chooses the new passage. Its offsets are where it stood before.",
+    )
+    orphaned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    orphaned_context = models.TextField(
+        "edited body at its old place",
+        blank=True,
+        editable=False,
+        help_text="The edited body around where the quote stood, kept for the review.",
+    )
 
     objects = QuoteQuerySet.as_manager()
     history = HistoricalRecords()
@@ -386,6 +444,12 @@ class Quote(Stamped):
                 name="quote_offsets_match_text",
                 violation_error_message="The quote's offsets must span exactly its text.",
             ),
+            models.CheckConstraint(
+                condition=Q(orphaned=False, orphaned_at__isnull=True)
+                | Q(orphaned=True, orphaned_at__isnull=False),
+                name="quote_orphaned_at_only_for_orphans",
+                violation_error_message="An orphaned quote records when it was orphaned.",
+            ),
         ]
 
     def __str__(self):
@@ -400,6 +464,8 @@ class Quote(Stamped):
         self.text = normalize_text(self.text)
         if not self.text:
             raise ValidationError({"text": "A quote needs its text, not only spaces."})
+        if self.orphaned:
+            return  # its text is gone from the body; an editor repairs it (quote_repair)
         try:
             self.article  # noqa: B018
         except ObjectDoesNotExist:
@@ -407,24 +473,74 @@ class Quote(Stamped):
         self.anchor()
 
     def anchor(self, *, after=None, occurrence=None):
-        """Compute the offsets of `text` in the article body.
+        """Compute the offsets of `text` in the article body, and the words around it.
 
         The first occurrence at or after the character offset `after` is taken, or the
         `occurrence`-th one (1-based) when the editor picks among repeats. With neither,
-        a quote that still matches where it stands keeps its place.
+        a quote that still matches where it stands keeps its place. Anchoring an orphan
+        places it again: it is no longer orphaned.
         """
         self.text = normalize_text(self.text)
         if after is None and occurrence is None and self.is_anchored:
+            self.place_at(self.start)
             return
-        self.start, self.end = locate(
+        start, _end = locate(
             self.article.body, self.text, after=after, occurrence=occurrence, where=self.article
         )
+        self.place_at(start)
+
+    def place_at(self, start):
+        """Anchor the quote's text at `start` in the body, taking the context around it."""
+        body = self.article.body
+        self.start, self.end = start, start + len(self.text)
+        self.prefix = body[max(0, self.start - QUOTE_CONTEXT_LENGTH) : self.start]
+        self.suffix = body[self.end : self.end + QUOTE_CONTEXT_LENGTH]
+        self.orphaned, self.orphaned_at, self.orphaned_context = False, None, ""
+
+    def orphan(self, *, at):
+        """Mark the quote orphaned at the time `at`: its text is no longer in the body.
+
+        Text, offsets and context stay as they were; the edited body around the old place is
+        kept for the editor who repairs it.
+        """
+        body = self.article.body
+        around = min(self.start, len(body))
+        self.orphaned, self.orphaned_at = True, at
+        self.orphaned_context = body[
+            max(0, around - ORPHAN_EXCERPT_LENGTH) : around + len(self.text) + ORPHAN_EXCERPT_LENGTH
+        ]
 
     @property
     def is_anchored(self):
-        if self.start is None or self.end is None:
+        if self.orphaned or self.start is None or self.end is None:
             return False
         return self.article.body[self.start : self.end] == self.text
+
+
+def find_again(body, *, text, prefix="", suffix="", near=0):
+    """Where `text` starts in an edited `body`, or None when the exact text is gone.
+
+    Among repeats, the occurrence whose surroundings match most of `prefix` (just before it)
+    and `suffix` (just after) wins; a tie goes to the one nearest the old offset `near`.
+    Only the exact text counts: look-alike text is never taken.
+    """
+    starts = []
+    start = body.find(text)
+    while start != -1:
+        starts.append(start)
+        start = body.find(text, start + 1)
+    if not starts:
+        return None
+
+    def fit(start):
+        before = body[max(0, start - len(prefix)) : start]
+        after = body[start + len(text) : start + len(text) + len(suffix)]
+        matched = len(os.path.commonprefix([before[::-1], prefix[::-1]])) + len(
+            os.path.commonprefix([after, suffix])
+        )
+        return matched, -abs(start - near)
+
+    return max(starts, key=fit)
 
 
 def locate(body, text, *, after=None, occurrence=None, where="the article"):
@@ -464,7 +580,7 @@ class TreatyQuerySet(models.QuerySet):
             provisions_count=Count("provisions", distinct=True),
             claims_count=Count(
                 "provisions__claim_links__claim",
-                filter=Q(provisions__claim_links__claim__status=PublicationStatus.PUBLISHED),
+                filter=public_q("provisions__claim_links__claim__"),
                 distinct=True,
             ),
         )
@@ -505,7 +621,7 @@ class ProvisionQuerySet(models.QuerySet):
         return self.annotate(
             claims_count=Count(
                 "claim_links",
-                filter=Q(claim_links__claim__status=PublicationStatus.PUBLISHED),
+                filter=public_q("claim_links__claim__"),
             )
         )
 

@@ -4,6 +4,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 
 EDITORS = "Editors"
+CONTRIBUTORS = "Contributors"
 
 # Editors curate every record of the knowledge base; they do not manage user accounts.
 EDITOR_MODELS = {
@@ -19,16 +20,67 @@ EDITOR_KEY_PERMISSIONS = {
     ("claims", "add_partnerkey"),
     ("claims", "change_partnerkey"),
 }
+# Editors review: every transition of the workflow (config/workflow.py) on both kinds of item.
+WORKFLOW_MODELS = {"articles": "article", "claims": "claim"}
+EDITOR_WORKFLOW_PERMISSIONS = {
+    (app_label, f"{verb}_{model}")
+    for app_label, model in WORKFLOW_MODELS.items()
+    for verb in ["submit", "publish", "return", "correct", "withdraw"]
+}
+
+# Contributors write drafts of articles and claims (with their topics, provision links and
+# quotes) and submit them for review; they may add the people, organisations and outlets a
+# draft needs, but neither change nor delete what is already on record, and never publish,
+# correct or withdraw. Which drafts they may edit is decided per item (config.workflow.may_edit).
+CONTRIBUTOR_PERMISSIONS = (
+    {
+        (app_label, f"view_{model}")
+        for app_label, models in EDITOR_MODELS.items()
+        for model in models
+    }
+    | {
+        (app_label, f"{action}_{model}")
+        for app_label, model in WORKFLOW_MODELS.items()
+        for action in ["add", "change", "submit"]
+    }
+    | {
+        ("claims", f"{action}_{model}")
+        for model in ["claimtopic", "claimprovision", "quote"]
+        for action in ["add", "change", "delete"]
+    }
+    | {
+        (app_label, f"add_{model}")
+        for app_label, models in {
+            "articles": ["outlet"],
+            "experts": ["expert", "namevariant", "organization", "affiliation"],
+        }.items()
+        for model in models
+    }
+)
 
 
 def editor_permissions():
     """The Permission rows the Editors group holds."""
-    codenames = {
-        (app_label, f"{action}_{model}")
-        for app_label, models in EDITOR_MODELS.items()
-        for model in models
-        for action in EDITOR_ACTIONS
-    } | EDITOR_KEY_PERMISSIONS
+    codenames = (
+        {
+            (app_label, f"{action}_{model}")
+            for app_label, models in EDITOR_MODELS.items()
+            for model in models
+            for action in EDITOR_ACTIONS
+        }
+        | EDITOR_KEY_PERMISSIONS
+        | EDITOR_WORKFLOW_PERMISSIONS
+    )
+    return _permissions(codenames)
+
+
+def contributor_permissions():
+    """The Permission rows the Contributors group holds."""
+    return _permissions(CONTRIBUTOR_PERMISSIONS)
+
+
+def _permissions(codenames):
+    """The Permission rows named by (app_label, codename) pairs."""
     permissions = Permission.objects.filter(
         content_type__app_label__in={app_label for app_label, _ in codenames},
         codename__in={codename for _, codename in codenames},
@@ -37,7 +89,10 @@ def editor_permissions():
 
 
 def sync_groups():
-    """Create the Editors group or bring its permissions back to the list above."""
+    """Create the Editors and Contributors groups or bring their permissions back to the
+    lists above; returns the Editors group."""
+    contributors, _ = Group.objects.get_or_create(name=CONTRIBUTORS)
+    contributors.permissions.set(contributor_permissions())
     group, _ = Group.objects.get_or_create(name=EDITORS)
     group.permissions.set(editor_permissions())
     return group

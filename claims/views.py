@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from claims import jsonld
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
-from config.public import paginate, preview_label, query_string_without_page
+from config.public import gone_or_404, paginate, preview_label, query_string_without_page
 
 OTHER_CLAIMS_SHOWN = 5
 PROVISIONS_PER_PAGE = 100
@@ -90,9 +90,10 @@ def group_by_expert(claims, *, topic, tree):
 
 
 def claim_detail(request, pk):
-    claim = get_object_or_404(
-        Claim.objects.visible_to(request.user).with_card_data(user=request.user), pk=pk
-    )
+    try:
+        claim = Claim.objects.visible_to(request.user).with_card_data(user=request.user).get(pk=pk)
+    except Claim.DoesNotExist:
+        return gone_or_404(request, Claim.objects.withdrawn().filter(pk=pk))
     topic_ids = [link.topic_id for link in claim.topic_links.all()]
     others = []
     if topic_ids:
@@ -107,6 +108,7 @@ def claim_detail(request, pk):
         "others": others,
         "structured_data": jsonld.claim_data(claim, request),
         "preview": preview_label(claim),
+        "corrections": claim.corrections(),
     }
     return render(request, "claims/claim_detail.html", context)
 

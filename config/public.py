@@ -1,6 +1,8 @@
-"""Small pieces every public page uses: pagination and the staff preview banner."""
+"""Small pieces every public page uses: pagination, the staff preview banner, 410 Gone."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
 
 PER_PAGE = 20
 
@@ -22,3 +24,11 @@ def preview_label(obj):
     if getattr(obj, "is_published", True):
         return ""
     return obj.get_status_display()
+
+
+def gone_or_404(request, withdrawn):
+    """For a page whose item a reader may not see: 410 Gone when it was withdrawn (`withdrawn`
+    is a queryset holding it if so), so search engines drop it; else the usual 404."""
+    if withdrawn.exists():
+        return render(request, "410.html", status=410)
+    raise Http404

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.views import defaults
 from articles.models import Article
 from claims import search as kb_search
 from claims.models import Topic
-from config.models import PUBLISHED
+from config.models import public_q
 from config.public import paginate, query_string_without_page
 from experts.models import Affiliation, Expert
 
@@ -31,7 +31,7 @@ SEARCH_GROUP_LABELS = {
     "treaties": _("Treaties"),
 }
 
-_published_claims = Q(claims__status=PUBLISHED)
+_published_claims = public_q("claims__")
 
 
 def topics_with_counts():

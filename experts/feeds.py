@@ -4,18 +4,27 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimTopic, Quote
 from experts.models import Expert
+from experts.views import redirect_merged
 
 FEED_LENGTH = 50
 
 
 class ExpertClaimsFeed(Feed):
     description_template = "experts/feed_claim.html"
+
+    def __call__(self, request, slug):
+        try:
+            return super().__call__(request, slug=slug)
+        except Http404:
+            # A merged expert's feed moves with its profile, for readers' subscriptions.
+            return redirect_merged(request, Expert.objects.public(), slug, url_name="experts:feed")
 
     def get_object(self, request, slug):
         return get_object_or_404(Expert.objects.public(), slug=slug)

@@ -1,3 +1,6 @@
+import re
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
@@ -8,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import country_code_validator
 from config.models import Stamped
+from experts.names import name_key, name_key_words
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
 
@@ -31,6 +35,33 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(
             Q(display_name__icontains=text) | Q(name_variants__name__icontains=text)
         ).distinct()
+
+    def named_like(self, text):
+        """Experts whose display name or a name variant holds every word of `text`'s name key
+        (so "Musiienko" finds "Oleksandr Musienko"; see experts/names.py)."""
+        words = name_key_words(text)
+        if not words:
+            return self.none()
+        # Keys are lower-case Latin words one space apart: match whole words only.
+        each_word = Q()
+        for word in words:
+            each_word &= Q(name_key__regex=rf"(^| ){re.escape(word)}( |$)")
+        variants = NameVariant.objects.filter(each_word).values("expert")
+        return self.filter(each_word | Q(pk__in=variants))
+
+    def probable_duplicates_of(self, names):
+        """Experts whose display name or a name variant has the same name key as one of `names`."""
+        keys = {key for key in map(name_key, names) if key}
+        if not keys:
+            return self.none()
+        return self.filter(
+            Q(name_key__in=keys)
+            | Q(pk__in=NameVariant.objects.filter(name_key__in=keys).values("expert"))
+        )
+
+    def formerly(self, slug):
+        """Experts that `slug` used to name before their merge (see ExpertSlugRedirect)."""
+        return self.filter(slug_redirects__old_slug=slug)
 
     def with_public_flag(self):
         """Annotate `is_public`: whether the expert has a published claim."""
@@ -98,7 +129,7 @@ class ExpertQuerySet(models.QuerySet):
         """Public experts with published claims quoted in `articles`; `claim_count` counts those."""
         from claims.models import Claim
 
-        claims = Claim.objects.published().filter(quotes__article__in=articles)
+        claims = Claim.objects.published().quoted_in(articles)
         return (
             self.public()
             .filter(Exists(claims.filter(speaker=OuterRef("pk"))))
@@ -114,6 +145,8 @@ class Expert(Stamped):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
     )
+    # Derived from display_name on every save: the comparison key of experts/names.py.
+    name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     objects = ExpertQuerySet.as_manager()
     history = HistoricalRecords()
@@ -131,6 +164,12 @@ class Expert(Stamped):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a business rule: kept in step by every save, whoever saves.
+        self.name_key = name_key(self.display_name)
+        _add_update_field(kwargs, "display_name", "name_key")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("experts:detail", kwargs={"slug": self.slug})
@@ -167,6 +206,8 @@ class NameVariant(Stamped):
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="name_variants")
     name = models.CharField(max_length=200)
+    # Derived from name on every save: the comparison key of experts/names.py.
+    name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     history = HistoricalRecords()
 
@@ -182,6 +223,18 @@ class NameVariant(Stamped):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        _add_update_field(kwargs, "name", "name_key")
+        super().save(*args, **kwargs)
+
+
+def _add_update_field(save_kwargs, source, derived):
+    """Save `derived` too when a save limited by update_fields saves `source`."""
+    fields = save_kwargs.get("update_fields")
+    if fields is not None and source in fields and derived not in fields:
+        save_kwargs["update_fields"] = [*fields, derived]
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -258,3 +311,60 @@ class Affiliation(Stamped):
         started = self.start_date is None or self.start_date <= day
         not_ended = self.end_date is None or day <= self.end_date
         return started and not_ended
+
+
+class ExpertMerge(Stamped):
+    """One merge of experts into the one kept, with what moved where, so it can be undone.
+
+    `snapshot` is written by experts.services.experts_merge and read by experts_merge_undo.
+    """
+
+    keep = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="merges")
+    merged_names = models.CharField(
+        max_length=1000, help_text="The display names of the experts merged in."
+    )
+    snapshot = models.JSONField(default=dict, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "expert merge"
+
+    def __str__(self):
+        return f"{self.merged_names} → {self.keep}"
+
+    @property
+    def is_undone(self):
+        return self.undone_at is not None
+
+
+class ExpertSlugRedirect(Stamped):
+    """The slug of an expert merged into another: its profile and feed URLs answer 301."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="slug_redirects")
+    merge = models.ForeignKey(ExpertMerge, on_delete=models.CASCADE, related_name="redirects")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"/experts/{self.old_slug}/ → {self.expert}"

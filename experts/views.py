@@ -1,6 +1,8 @@
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Left
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -54,13 +56,19 @@ def expert_list(request):
 
 
 def expert_detail(request, slug):
-    """An expert's profile: names, roles over time, claims by topic, predictions, articles."""
-    expert = get_object_or_404(
-        Expert.objects.visible_to(request.user)
-        .with_public_flag()
-        .prefetch_related("name_variants", current_affiliations()),
-        slug=slug,
-    )
+    """An expert's profile: names, roles over time, claims by topic, predictions, articles.
+
+    The slug of an expert merged into another answers 301 to the kept expert's profile.
+    """
+    try:
+        expert = (
+            Expert.objects.visible_to(request.user)
+            .with_public_flag()
+            .prefetch_related("name_variants", current_affiliations())
+            .get(slug=slug)
+        )
+    except Expert.DoesNotExist:
+        return redirect_merged(request, Expert.objects.visible_to(request.user), slug)
     claims = Claim.objects.visible_to(request.user).by(expert)
     page_obj = paginate(
         request, claims.with_card_data(user=request.user).order_by("-made_on", "-pk")
@@ -98,6 +106,17 @@ def expert_detail(request, slug):
             "preview": "" if expert.is_public else _("no published claims"),
         },
     )
+
+
+def redirect_merged(request, experts, slug, *, url_name="experts:detail"):
+    """301 from a merged expert's old slug to the page `url_name` of the expert kept, if that
+    one is among `experts`; 404 otherwise. The query string goes along."""
+    kept = experts.formerly(slug).only("slug").first()
+    if kept is None:
+        raise Http404("No expert has this address.")
+    url = reverse(url_name, kwargs={"slug": kept.slug})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def group_by_topic(claims):

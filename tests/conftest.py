@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import EditorFactory
+from tests.factories import ContributorFactory, EditorFactory
 
 
 @pytest.fixture
@@ -12,4 +12,16 @@ def editor(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def contributor(db):
+    """A staff user in the Contributors group."""
+    return ContributorFactory()
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
     return client

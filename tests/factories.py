@@ -15,7 +15,7 @@ from claims.models import (
     Topic,
     Treaty,
 )
-from claims.roles import EDITORS
+from claims.roles import CONTRIBUTORS, EDITORS
 from config.models import PublicationStatus
 from experts.models import Affiliation, Expert, NameVariant, Organization
 
@@ -43,6 +43,20 @@ class EditorFactory(UserFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(Group.objects.get(name=EDITORS))
+
+
+class ContributorFactory(UserFactory):
+    """A staff user in the Contributors group: writes drafts, submits them, never publishes."""
+
+    username = factory.Sequence(lambda n: f"contributor{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def contributors_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=CONTRIBUTORS))
 
 
 class OutletFactory(factory.django.DjangoModelFactory):

@@ -44,6 +44,30 @@ class OptionalUrlField(serializers.URLField):
         return value or None
 
 
+class CorrectionSerializer(serializers.Serializer):
+    """The latest correction published on an article or claim."""
+
+    note = serializers.CharField(
+        source="correction_note", read_only=True, help_text="The correction, as readers see it."
+    )
+    date = serializers.DateTimeField(
+        source="corrected_at", read_only=True, help_text="When the correction was published."
+    )
+
+    def get_attribute(self, instance):
+        # null unless the item has been corrected
+        return instance if instance.is_corrected else None
+
+
+def correction_field():
+    return CorrectionSerializer(
+        source="*",
+        allow_null=True,
+        read_only=True,
+        help_text="The latest correction published on it, or null if it was never corrected.",
+    )
+
+
 class OutletSummarySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail")
 
@@ -88,6 +112,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         "api:claim-list", "article", help_text="The published claims this article quotes."
     )
     quotes_url = ListLinkField("api:quote-list", "article", help_text="The article's quotes.")
+    correction = correction_field()
 
     class Meta:
         model = Article
@@ -109,6 +134,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "quote_count",
             "claims_url",
             "quotes_url",
+            "correction",
         ]
         read_only_fields = fields
 

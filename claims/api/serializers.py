@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.api.serializers import ListLinkField, OutletSummarySerializer
+from articles.api.serializers import ListLinkField, OutletSummarySerializer, correction_field
 from articles.models import Article
 from claims import jsonld
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Stance, Topic, Treaty
@@ -221,6 +221,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="For predictions only (null otherwise): due date and outcome.",
     )
+    correction = correction_field()
 
     class Meta:
         model = Claim
@@ -237,6 +238,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "provisions",
             "quotes",
             "prediction",
+            "correction",
             "created",
             "updated",
         ]

@@ -181,41 +181,6 @@ def test_outlet_changelist_queries_do_not_grow_with_rows(editor_client):
     assert count_queries(editor_client, url) == at_five
 
 
-def test_publish_action_publishes_selected_articles(editor_client, article):
-    draft = ArticleFactory(status=PublicationStatus.DRAFT)
-
-    editor_client.post(
-        changelist_url("articles.article"), {"action": "publish", "_selected_action": [draft.pk]}
-    )
-
-    draft.refresh_from_db()
-    assert draft.status == PublicationStatus.PUBLISHED
-
-
-def test_publish_action_tells_how_many_changed(editor_client, article):
-    drafts = ArticleFactory.create_batch(2, status=PublicationStatus.DRAFT)
-
-    response = editor_client.post(
-        changelist_url("articles.article"),
-        {"action": "publish", "_selected_action": [a.pk for a in [article, *drafts]]},
-        follow=True,
-    )
-
-    assertContains(response, "2 articles were published.")
-
-
-def test_unpublish_action_moves_articles_back_to_draft(editor_client, article):
-    response = editor_client.post(
-        changelist_url("articles.article"),
-        {"action": "unpublish", "_selected_action": [article.pk]},
-        follow=True,
-    )
-
-    article.refresh_from_db()
-    assert article.status == PublicationStatus.DRAFT
-    assertContains(response, "1 article was moved back to draft.")
-
-
 def test_publish_actions_are_hidden_from_view_only_users(client, article):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_article"))

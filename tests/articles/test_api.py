@@ -88,6 +88,7 @@ def test_article_list_item_has_the_summary_fields_and_no_body(client):
         "quote_count",
         "claims_url",
         "quotes_url",
+        "correction",
     }
 
 

@@ -217,43 +217,6 @@ def test_claim_changelist_query_count(editor_client, django_assert_num_queries):
         editor_client.get(changelist_url("claims.claim"))
 
 
-def test_publish_action_publishes_selected_claims(editor_client, claim):
-    draft = ClaimFactory(status=PublicationStatus.DRAFT)
-
-    editor_client.post(
-        changelist_url("claims.claim"), {"action": "publish", "_selected_action": [draft.pk]}
-    )
-
-    draft.refresh_from_db()
-    assert draft.status == PublicationStatus.PUBLISHED
-
-
-def test_publish_action_tells_how_many_changed(editor_client, claim):
-    drafts = ClaimFactory.create_batch(2, status=PublicationStatus.DRAFT)
-
-    response = editor_client.post(
-        changelist_url("claims.claim"),
-        {"action": "publish", "_selected_action": [c.pk for c in [claim, *drafts]]},
-        follow=True,
-    )
-
-    assertContains(response, "2 claims were published.")
-
-
-def test_unpublish_action_moves_claims_back_to_draft(editor_client, quote):
-    claim = quote.claim
-
-    response = editor_client.post(
-        changelist_url("claims.claim"),
-        {"action": "unpublish", "_selected_action": [claim.pk]},
-        follow=True,
-    )
-
-    claim.refresh_from_db()
-    assert claim.status == PublicationStatus.DRAFT
-    assertContains(response, "1 claim was moved back to draft.")
-
-
 def test_claim_page_adds_a_topic_with_stance(editor_client, claim):
     topic = TopicFactory()
     url = reverse("admin:claims_claim_change", args=[claim.pk])

@@ -110,6 +110,7 @@ def test_claim_item_has_its_fields(client):
         "provisions",
         "quotes",
         "prediction",
+        "correction",
         "created",
         "updated",
     }

@@ -3,9 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from articles.services import articles_publish, articles_unpublish
 from claims.models import Claim, ClaimProvision, Quote
-from claims.services import claim_create, claims_publish, quote_create
+from claims.services import claim_create, quote_create
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -66,40 +65,3 @@ def test_quote_create_records_who_made_it(db):
     )
     assert quote.updated_by == user
     assert quote.history.get().history_type == "+"
-
-
-def test_publish_moves_drafts_and_stamps_the_editor(db):
-    user = UserFactory()
-    draft = ClaimFactory(status="draft")
-    ClaimFactory(status="published")
-    changed = claims_publish(claims=Claim.objects.all(), user=user)
-    draft.refresh_from_db()
-    assert changed == 1
-    assert draft.status == "published"
-    assert draft.updated_by == user
-
-
-def test_unpublish_returns_articles_to_draft(db):
-    article = ArticleFactory(status="published")
-    changed = articles_unpublish(articles=type(article).objects.filter(pk=article.pk))
-    article.refresh_from_db()
-    assert changed == 1
-    assert article.status == "draft"
-
-
-def test_publishing_twice_changes_nothing_the_second_time(db):
-    article = ArticleFactory(status="draft")
-    queryset = type(article).objects.filter(pk=article.pk)
-    assert articles_publish(articles=queryset) == 1
-    assert articles_publish(articles=queryset) == 0
-    assert article.history.count() == 2
-
-
-def test_publish_accepts_an_annotated_distinct_queryset(db):
-    from django.db.models import Count
-
-    draft = ClaimFactory(status="draft")
-    annotated = Claim.objects.annotate(n=Count("quotes", distinct=True)).distinct()
-    assert claims_publish(claims=annotated) == 1
-    draft.refresh_from_db()
-    assert draft.status == "published"

@@ -1,0 +1,165 @@
+"""The editorial workflow shared by articles and claims: states, transitions and who may move.
+
+    draft ──submit──▶ in review ──publish──▶ published ──correct──▶ corrected ──correct──▶ …
+      ▲                  │                       │                      │
+      └─────return───────┘                       └───────withdraw───────┴──▶ withdrawn
+
+Each transition is guarded by a custom permission of the model (`articles.publish_article`,
+`claims.withdraw_claim`, …), so the admin, the API and commands share one rule. The apps'
+services.py name one service per transition; they all run `apply_transition()`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.models import PublicationStatus
+from config.services import save_stamped
+
+Status = PublicationStatus
+
+
+class InvalidTransition(ValidationError):
+    """The item is not in a state this transition starts from (e.g. publishing a draft)."""
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The user lacks the permission for this transition (e.g. a contributor publishing)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str  # the button
+    verb: str  # "%(count)d … were <verb>" and the history entry
+    sources: tuple
+    target: str
+    # The text the transition requires, as the service's keyword and the field it fills.
+    text_argument: str = ""
+    text_field: str = ""
+    text_label: str = ""
+
+    @property
+    def action(self):
+        """The transition as a verb phrase: "submit for review", "publish", …"""
+        return self.name.replace("_", " ")
+
+    def permission(self, opts):
+        """The permission, e.g. "claims.publish_claim", for the model of `opts`."""
+        return f"{opts.app_label}.{self.codename(opts)}"
+
+    def codename(self, opts):
+        return f"{self.name.split('_')[0]}_{opts.model_name}"
+
+
+TRANSITIONS = {
+    transition.name: transition
+    for transition in [
+        Transition(
+            "submit_for_review",
+            _("Submit for review"),
+            _("submitted for review"),
+            (Status.DRAFT,),
+            Status.IN_REVIEW,
+        ),
+        Transition("publish", _("Publish"), _("published"), (Status.IN_REVIEW,), Status.PUBLISHED),
+        Transition(
+            "return_to_draft",
+            _("Return to draft"),
+            _("returned to draft"),
+            (Status.IN_REVIEW,),
+            Status.DRAFT,
+        ),
+        Transition(
+            "correct",
+            _("Publish a correction"),
+            _("corrected"),
+            (Status.PUBLISHED, Status.CORRECTED),
+            Status.CORRECTED,
+            text_argument="note",
+            text_field="correction_note",
+            text_label=_("Correction note (shown to readers, dated today)"),
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            _("withdrawn"),
+            (Status.PUBLISHED, Status.CORRECTED),
+            Status.WITHDRAWN,
+            text_argument="reason",
+            text_field="withdrawn_reason",
+            text_label=_("Reason for withdrawing (kept on record, never shown to readers)"),
+        ),
+    ]
+}
+
+
+def allowed_transitions(user, item):
+    """The transitions `user` may apply to `item` now, in the order of TRANSITIONS."""
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if item.status in transition.sources and user.has_perm(transition.permission(item._meta))
+    ]
+
+
+def may_edit(user, item):
+    """Whether `user` may edit `item`'s content: drafts are anyone's with the change
+    permission; once submitted, only those who may publish it (editors) may touch it."""
+    opts = item._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return False
+    return item.status == Status.DRAFT or user.has_perm(TRANSITIONS["publish"].permission(opts))
+
+
+def apply_transition(*, item, name, user, text=""):
+    """Move `item` along transition `name` for `user`, recording who and when; returns the
+    saved item (a fresh instance, locked while it changed).
+
+    Raises TransitionNotAllowed without the permission, InvalidTransition when the item is
+    not in a state the transition starts from, ValidationError when a required note or
+    reason is empty; in every case nothing is saved.
+    """
+    transition = TRANSITIONS[name]
+    opts = item._meta
+    if not user.has_perm(transition.permission(opts)):
+        raise TransitionNotAllowed(
+            f"You may not {transition.action} {opts.verbose_name_plural}: that takes the "
+            f"“{transition.permission(opts)}” permission."
+        )
+    text = (text or "").strip()
+    if transition.text_argument and not text:
+        raise ValidationError({transition.text_field: f"Give the {transition.text_argument}."})
+    with transaction.atomic():
+        locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
+        if locked.status not in transition.sources:
+            expected = " or ".join(str(Status(s).label).lower() for s in transition.sources)
+            raise InvalidTransition(
+                f"“{locked}” cannot be {transition.verb}: it is "
+                f"{locked.get_status_display().lower()}, not {expected}.",
+                code="invalid_transition",
+            )
+        _record(locked, transition, user=user, text=text, now=timezone.now())
+        locked.status = transition.target
+        # simple-history stores this on the version the save below writes (the note or
+        # reason itself is in the version's fields).
+        locked._change_reason = f"Workflow: {transition.verb}"
+        save_stamped(locked, user=user)
+    return locked
+
+
+def _record(item, transition, *, user, text, now):
+    """Fill in who and when (and the note or reason) for `transition`."""
+    if transition.name == "submit_for_review":
+        item.submitted_by, item.submitted_at = user, now
+    elif transition.name in ("publish", "return_to_draft"):
+        item.reviewed_by, item.reviewed_at = user, now
+        if transition.name == "publish" and item.published_at is None:
+            item.published_at = now
+    elif transition.name == "correct":
+        item.correction_note, item.corrected_at = text, now
+    elif transition.name == "withdraw":
+        item.withdrawn_reason, item.withdrawn_at = text, now
