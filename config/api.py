@@ -5,7 +5,11 @@ parameter, never silently ignored: unknown parameters, malformed filter values, 
 ordering fields and page sizes above the cap are all refused.
 """
 
+from urllib.parse import urlencode
+
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -150,3 +154,50 @@ class HtmlUrlField(serializers.Field):
         url = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ListLinkField(serializers.Field):
+    """The absolute URL of an API list filtered to this object, e.g. /api/v1/claims/?expert=<slug>.
+
+    How a summary links a collection too large to embed.
+    """
+
+    def __init__(self, view_name, parameter, **kwargs):
+        self.view_name = view_name
+        self.parameter = parameter
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        url = f"{reverse(self.view_name)}?{urlencode({self.parameter: obj.slug})}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class OptionalUrlField(serializers.URLField):
+    """A URL the editors may leave blank, given as null rather than "" (which is no URL)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its slug among `queryset`; an unknown slug is a 400.
+
+    Documented as a string parameter described by its help_text, which drf-spectacular cannot
+    infer by itself when the filter works through `method=`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": "string", "description": self.extra.get("help_text", "")})(
+            self
+        )

@@ -5,26 +5,11 @@ the form, which the API answers with a 400 naming the parameter.
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article, Language, Outlet, country_code_validator
 from claims.models import Claim, Topic
+from config.api import SlugFilter
 from experts.models import Expert
-
-
-class SlugFilter(django_filters.ModelChoiceFilter):
-    """A record chosen by its slug among `queryset`; an unknown slug is a 400.
-
-    Documented as a string parameter described by its help_text, which drf-spectacular cannot
-    infer by itself when the filter works through `method=`.
-    """
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
-        extend_schema_field({"type": "string", "description": self.extra.get("help_text", "")})(
-            self
-        )
 
 
 class ArticleFilter(django_filters.FilterSet):

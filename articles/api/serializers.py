@@ -1,47 +1,11 @@
 """Articles and outlets as the partner API shows them."""
 
-from urllib.parse import urlencode
-
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Article, Outlet
 from claims.models import Topic
-from config.api import HtmlUrlField
-
-
-@extend_schema_field(OpenApiTypes.URI)
-class ListLinkField(serializers.Field):
-    """The absolute URL of an API list filtered to this object, e.g. /api/v1/claims/?expert=<slug>.
-
-    How a summary links a collection too large to embed.
-    """
-
-    def __init__(self, view_name, parameter, **kwargs):
-        self.view_name = view_name
-        self.parameter = parameter
-        kwargs["source"] = "*"
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, obj):
-        url = f"{reverse(self.view_name)}?{urlencode({self.parameter: obj.slug})}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
-
-
-class OptionalUrlField(serializers.URLField):
-    """A URL the editors may leave blank, given as null rather than "" (which is no URL)."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        kwargs["allow_null"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return value or None
+from config.api import HtmlUrlField, ListLinkField, OptionalUrlField
 
 
 class CorrectionSerializer(serializers.Serializer):

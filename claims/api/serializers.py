@@ -12,11 +12,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.api.serializers import ListLinkField, OutletSummarySerializer, correction_field
+from articles.api.serializers import OutletSummarySerializer, correction_field
 from articles.models import Article
 from claims import jsonld
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Stance, Topic, Treaty
-from config.api import HtmlUrlField
+from config.api import HtmlUrlField, ListLinkField
 from config.models import DatePrecision
 from experts.api.serializers import OrganizationSummarySerializer
 from experts.models import Affiliation, Expert

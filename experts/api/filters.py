@@ -6,9 +6,9 @@ answers with a 400 naming the parameter.
 
 import django_filters
 
-from articles.api.filters import SlugFilter
 from articles.models import country_code_validator
 from claims.models import Topic
+from config.api import SlugFilter
 from experts.models import Expert, Organization
 
 

@@ -3,8 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.api.serializers import ListLinkField
-from config.api import HtmlUrlField
+from config.api import HtmlUrlField, ListLinkField
 from experts.models import Affiliation, Expert, Organization
 from experts.views import WIKIDATA_URL
 
