@@ -48,6 +48,8 @@ def serve(args):
     ensure_venv(ROOT / "requirements.lock")
     manage("migrate", "--noinput")
     manage("load_demo")
+    # Demo databases made before search existed get their index once.
+    manage("reindex_search", "--if-empty")
     manage("create_editor")
     manage("runserver", "127.0.0.1:8000", *args)
 

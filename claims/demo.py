@@ -60,8 +60,12 @@ def load_demo(*, directory=None):
 
     Raises DemoDataError, leaving the database as it was, when the data does not fit.
     """
+    from claims.search import index
+
     loader = _Loader(Path(directory) if directory else demo_directory())
-    loader.run()
+    # Index each record once at the end rather than at each of its parts' saves.
+    with index.deferred():
+        loader.run()
     return loader.counts
 
 
