@@ -132,7 +132,9 @@ def _filters_sql(filters, *, with_kind=True):
         sql.append("e.kind = %s")
         params.append(filters["kind"])
     if filters.get("language"):
-        sql.append("e.language = %s")
+        # Only articles and claims (through their quotes) are in a reader's language; the
+        # language of other entries only picks their stemming.
+        sql.append("e.language = %s AND e.kind IN ('article', 'claim')")
         params.append(filters["language"])
     if filters.get("year"):
         sql.append("e.year = %s")
@@ -203,7 +205,7 @@ def _facets(where, where_params, filters):
         f"FROM claims_searchentry e WHERE e.public AND {where}{filter_sql}) "
         "SELECT 'kind', kind, COUNT(*) FROM r GROUP BY kind "
         "UNION ALL SELECT 'language', language, COUNT(*) FROM r "
-        f"WHERE language <> ''{in_kind} GROUP BY language "
+        f"WHERE language <> '' AND kind IN ('article', 'claim'){in_kind} GROUP BY language "
         "UNION ALL SELECT 'year', CAST(year AS TEXT), COUNT(*) FROM r "
         f"WHERE year IS NOT NULL{in_kind} GROUP BY year "
         "UNION ALL SELECT 'outlet', CAST(outlet_id AS TEXT), COUNT(*) FROM r "

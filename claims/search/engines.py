@@ -153,7 +153,14 @@ class PostgresEngine:
                 f"SELECT e.id, ts_headline({config('e.title_language')}, e.title, q, %s), "
                 f"ts_headline({config('e.language')}, {passage}, q, %s) "
                 f"FROM {TABLE} e, (SELECT %s::tsquery AS q) AS query WHERE e.id = ANY(%s)",
-                ["HighlightAll=true, " + options, options, tsquery, list(ids)],
+                # With MaxFragments, ts_headline cuts even a HighlightAll title: whole titles
+                # take only the markers.
+                [
+                    f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}",
+                    options,
+                    tsquery,
+                    list(ids),
+                ],
             )
             return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
 
