@@ -128,7 +128,20 @@ def experts_merge_undo(*, merge, user):
     save_stamped(keep, user=user)
     merge.undone_at = timezone.now()
     merge.undone_by = _person(user)
+    _refresh_search(expert_id for expert_id in (e["id"] for e in merge.snapshot["experts"]))
     return save_stamped(merge, user=user)
+
+
+def _refresh_search(expert_ids):
+    """Records moved by bulk updates send no signals: rewrite the search entries of the
+    experts given back their records, and of those records."""
+    from claims.models import Claim, SearchEntry
+    from claims.search import index
+
+    expert_ids = list(expert_ids)
+    index.refresh(SearchEntry.Kind.EXPERT, expert_ids)
+    claims = Claim.objects.filter(speaker_id__in=expert_ids).values_list("pk", flat=True)
+    index.refresh(SearchEntry.Kind.CLAIM, claims)
 
 
 def _check_permission(user):
