@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 from articles.models import country_code_validator
 from config.models import Stamped
 from experts.names import name_key, name_key_words
+
+# pg_trgm similarity of two name keys above which the admin warns of a probable duplicate.
+SIMILAR_NAME_THRESHOLD = 0.6
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
 
@@ -50,14 +53,30 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(each_word | Q(pk__in=variants))
 
     def probable_duplicates_of(self, names):
-        """Experts whose display name or a name variant has the same name key as one of `names`."""
+        """Experts whose display name or a name variant has the same name key as one of `names`,
+        or on PostgreSQL a key at least SIMILAR_NAME_THRESHOLD trigram-similar to one (which
+        catches the slips the key rules do not: "Musienk", "Fessenko")."""
         keys = {key for key in map(name_key, names) if key}
         if not keys:
             return self.none()
-        return self.filter(
-            Q(name_key__in=keys)
-            | Q(pk__in=NameVariant.objects.filter(name_key__in=keys).values("expert"))
+        same = Q(name_key__in=keys) | Q(
+            pk__in=NameVariant.objects.filter(name_key__in=keys).values("expert")
         )
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            for key in keys:
+                similar = TrigramSimilarity("name_key", key)
+                same |= Q(
+                    pk__in=Expert.objects.alias(s=similar)
+                    .filter(s__gte=SIMILAR_NAME_THRESHOLD)
+                    .values("pk")
+                ) | Q(
+                    pk__in=NameVariant.objects.alias(s=similar)
+                    .filter(s__gte=SIMILAR_NAME_THRESHOLD)
+                    .values("expert")
+                )
+        return self.filter(same)
 
     def formerly(self, slug):
         """Experts that `slug` used to name before their merge (see ExpertSlugRedirect)."""

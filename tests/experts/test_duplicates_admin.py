@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -135,3 +136,21 @@ def test_speaker_autocomplete_matches_another_transliteration(editor_client, mus
     )
 
     assert [row["text"] for row in response.json()["results"]] == ["Oleksandr Musienko"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm similarity")
+@pytest.mark.parametrize("typed", ["Oleksandr Musienk", "Oleksander Muschienko"])
+def test_a_misspelling_the_key_rules_miss_still_warns_by_trigram_similarity(
+    editor_client, musienko, typed
+):
+    response = add_expert(editor_client, typed, "typed-name")
+
+    assertContains(response, "This expert probably exists already")
+    assert not Expert.objects.filter(slug="typed-name").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm similarity")
+def test_a_different_surname_with_the_same_given_name_does_not_warn(editor_client, musienko):
+    response = add_expert(editor_client, "Oleksandr Kovalenko", "oleksandr-kovalenko")
+
+    assert response.status_code == 302
