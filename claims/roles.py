@@ -20,6 +20,12 @@ EDITOR_KEY_PERMISSIONS = {
     ("claims", "add_partnerkey"),
     ("claims", "change_partnerkey"),
 }
+# Editors see failed sign-ins (django-axes) and lift a lockout by deleting its access attempt;
+# nothing more of user management: no accounts, groups, or the access logs.
+EDITOR_LOCKOUT_PERMISSIONS = {
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+}
 # Editors review: every transition of the workflow (config/workflow.py) on both kinds of item.
 WORKFLOW_MODELS = {"articles": "article", "claims": "claim"}
 EDITOR_WORKFLOW_PERMISSIONS = {
@@ -69,6 +75,7 @@ def editor_permissions():
             for action in EDITOR_ACTIONS
         }
         | EDITOR_KEY_PERMISSIONS
+        | EDITOR_LOCKOUT_PERMISSIONS
         | EDITOR_WORKFLOW_PERMISSIONS
     )
     return _permissions(codenames)

@@ -2,6 +2,7 @@
 
 from django.db.models import F, Max
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from claims import jsonld
 from claims.filters import TopicClaimFilter
@@ -27,23 +28,31 @@ def topic_detail(request, slug):
     claims = Claim.objects.published().about_any([t.pk for t in tree])
 
     filterset = TopicClaimFilter(request.GET or None, queryset=claims, topic=topic)
-    matching = filterset.qs
     # Claims are paged (not experts), so one prolific expert cannot make a page unbounded;
     # within a page each expert's claims stay together under one heading.
-    page_obj = paginate(
-        request,
-        matching.with_card_data().order_by("speaker__display_name", "speaker_id", "-made_on", "id"),
-        per_page=CLAIMS_PER_PAGE,
+    page_obj = SimpleLazyObject(
+        lambda: paginate(
+            request,
+            filterset.qs.with_card_data().order_by(
+                "speaker__display_name", "speaker_id", "-made_on", "id"
+            ),
+            per_page=CLAIMS_PER_PAGE,
+        )
     )
+    # Lazy: the template's cached fragments skip these queries on a cache hit.
     context = {
         "topic": topic,
         "subtopics": subtopics,
-        "glance": claims.at_a_glance(),
-        "stances": stance_chart(claims.stance_counts(topic)),
+        "glance": SimpleLazyObject(claims.at_a_glance),
+        "stances": SimpleLazyObject(lambda: stance_chart(claims.stance_counts(topic))),
         "filterset": filterset,
-        "filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
+        "filtered": SimpleLazyObject(
+            lambda: filterset.is_bound and any(filterset.form.cleaned_data.values())
+        ),
         "page_obj": page_obj,
-        "groups": group_by_expert(page_obj.object_list, topic=topic, tree=tree),
+        "groups": SimpleLazyObject(
+            lambda: group_by_expert(page_obj.object_list, topic=topic, tree=tree)
+        ),
         "query_string": query_string_without_page(request),
     }
     return render(request, "claims/topic_detail.html", context)
@@ -128,11 +137,16 @@ def treaty_detail(request, slug):
         .select_related("parent__parent")  # for the labels "Art. 4, para. 1"
         .order_by("order", "id")
     )
-    most = provisions.aggregate(most=Max("claims_count"))["most"] or 1
-    page_obj = paginate(request, provisions, per_page=PROVISIONS_PER_PAGE)
-    for provision in page_obj:
-        provision.bar_width = round(100 * provision.claims_count / most)
-    context = {"treaty": treaty, "page_obj": page_obj}
+
+    def provisions_page():
+        most = provisions.aggregate(most=Max("claims_count"))["most"] or 1
+        page_obj = paginate(request, provisions, per_page=PROVISIONS_PER_PAGE)
+        for provision in page_obj:
+            provision.bar_width = round(100 * provision.claims_count / most)
+        return page_obj
+
+    # Lazy: the template's cached fragment skips these queries on a cache hit.
+    context = {"treaty": treaty, "page_obj": SimpleLazyObject(provisions_page)}
     return render(request, "claims/treaty_detail.html", context)
 
 
@@ -142,17 +156,22 @@ def provision_detail(request, slug, address):
     )
     subprovisions = provision.children.with_claim_counts().order_by("order", "id")
     claims = Claim.objects.published().citing(provision)
-    cards = claims.with_card_data().order_by("relation_order", "-made_on", "id")
-    page_obj = paginate(request, cards)
-    labels = dict(ClaimProvision.Relation.choices)
-    for claim in page_obj:
-        claim.relation_label = labels.get(claim.relation, claim.relation)
+
+    def claims_page():
+        cards = claims.with_card_data().order_by("relation_order", "-made_on", "id")
+        page_obj = paginate(request, cards)
+        labels = dict(ClaimProvision.Relation.choices)
+        for claim in page_obj:
+            claim.relation_label = labels.get(claim.relation, claim.relation)
+        return page_obj
+
+    # Lazy: the template's cached fragments skip these queries on a cache hit.
     context = {
         "provision": provision,
         "treaty": provision.treaty,
         "subprovisions": subprovisions,
-        "relations": relation_summary(claims.relation_counts(provision)),
-        "page_obj": page_obj,
+        "relations": SimpleLazyObject(lambda: relation_summary(claims.relation_counts(provision))),
+        "page_obj": SimpleLazyObject(claims_page),
     }
     return render(request, "claims/provision_detail.html", context)
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.forms.models import _get_foreign_key, model_to_dict
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model, get_history_model_for_model
 
+from config.cache import schedule_public_purge
+from config.concurrency import OPENED_VERSION_FIELD, with_edit_conflict_check
 from config.history import (
     anchor_fields,
     changes_between,
@@ -260,12 +262,40 @@ def form_errors(form):
 
 
 class StampedAdmin(VersionHistoryAdmin):
-    """Shows the stamps read-only and records who saved a record or its inlines."""
+    """Shows the stamps read-only, records who saved a record or its inlines, and refuses to
+    save a change form over a version someone saved after it was opened (config.concurrency)."""
 
     formfield_overrides = URL_FIELD_OVERRIDES
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *STAMP_FIELDS)
+
+    def checks_edit_conflicts(self, request, obj):
+        """Whether the change form of `obj` carries the version it was opened on."""
+        return (
+            obj is not None
+            and obj.pk is not None
+            and hasattr(obj, "updated")
+            and self.has_change_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.checks_edit_conflicts(request, obj):
+            kwargs["form"] = with_edit_conflict_check(
+                kwargs.get("form", self.form), drop=self.get_readonly_fields(request, obj)
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.checks_edit_conflicts(request, obj) or not fieldsets:
+            return fieldsets
+        if OPENED_VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # The hidden field rides in the first fieldset; the admin renders its row hidden.
+        (name, options), *others = fieldsets
+        fields = [*options.get("fields", ()), OPENED_VERSION_FIELD]
+        return [(name, {**options, "fields": fields}), *others]
 
     def save_model(self, request, obj, form, change):
         save_stamped(obj, user=request.user)
@@ -279,3 +309,12 @@ class StampedAdmin(VersionHistoryAdmin):
                 instance.updated_by = request.user
             instance.save()
         formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        label = f"{obj._meta.label} {obj.pk} deleted"
+        super().delete_model(request, obj)
+        schedule_public_purge(label)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        schedule_public_purge(f"{queryset.model._meta.label} rows deleted")

@@ -1,29 +1,48 @@
 """Conditional GET for the API: ETag and Last-Modified from a few aggregates, never the body.
 
-A list's validators summarise the rows it filters, a detail's the one row, over the view's
-`freshness_fields`: ``"updated"`` and the ``__updated`` paths of the rows its serializer
-embeds. They are the newest of those stamps and how many rows there are at each to-many hop
-(the resource's own rows, their quotes, their topic links …): an edit moves a stamp, a
-published, unpublished or deleted row moves a count, so the ETag changes with the data. The
-ETag also covers the request's URL (filters, page, cursor) and the negotiated format, each of
-which gives another body. Everything comes from one query, so a 304 costs one query and no
-serialization.
+A list's validators summarise the rows of the page it answers (and the row after it, which
+sets the `next` link), a detail's the one row, over the view's `freshness_fields`:
+``"updated"`` and the ``__updated`` paths of the rows its serializer embeds. They are the
+newest of those stamps and how many rows there are at each to-many hop (the resource's own
+rows, their quotes, their topic links …): an edit moves a stamp, a published, unpublished or
+deleted row moves a count, and a row that leaves a page for another moves the sum of the
+page's keys, so the ETag changes with the data. Summarising the page rather than every row
+the filters match keeps a list's validators as cheap on a million rows as on a hundred; a
+page-number list adds the filtered rows' count, which its body shows. The ETag also covers
+the request's URL (filters, page, cursor) and the negotiated format, each of which gives
+another body, and the public cache generation (config/cache.py), which every publish or edit
+bumps. Everything comes from one query, so a 304 costs one query and no serialization.
+
+Lists also keep their anonymous JSON responses in the cache for as long as the API's
+Cache-Control lets any proxy keep them (API_CACHE_MAX_AGE, and at most PUBLIC_CACHE_SECONDS;
+0 turns this off), under a key holding the URL, the format and the public generation: the app
+is its own shared cache, never staler than a CDN in front of it may be, and emptied by the
+same publish or edit. A repeat request then costs no query at all, a 304 included.
 """
 
 import datetime
 import hashlib
+import logging
 from calendar import timegm
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import DateTimeField, F, Func, IntegerField, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, Greatest
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+from config.cache import public_generation
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -47,6 +66,9 @@ class Freshness:
     """
 
     stamps: tuple  # ((newest datetime or None, row count), ...)
+    # For a page: the sum of the primary keys at each group, then the count of every row the
+    # filters match (page-number lists), each None when not asked for.
+    keys: tuple = ()
 
     @property
     def count(self):
@@ -58,10 +80,11 @@ class Freshness:
         return max(newest) if newest else None
 
     def token(self):
-        return ";".join(
+        stamps = ";".join(
             f"{stamp.isoformat() if stamp is not None else '-'}/{count}"
             for stamp, count in self.stamps
         )
+        return f"{stamps};{','.join('-' if key is None else str(key) for key in self.keys)}"
 
 
 def _group_of(model, path):
@@ -90,18 +113,29 @@ def _newest(paths):
     return Greatest(*(Coalesce(F(path), Value(NO_STAMP)) for path in paths))
 
 
-def freshness(queryset, paths):
+def freshness(queryset, paths, *, page=False, total=None):
     """The newest stamp and the row count of each to-many group of `paths` over `queryset`.
 
     One query: a UNION ALL of one aggregate per group, each over the same rows picked by
     primary key. Within a group every join after the to-many one is to-one, so no group
     multiplies the rows of another, and a deleted embedded row changes its group's count.
+
+    For one page of a list (`queryset` sliced to it), `page=True` also sums the primary keys
+    at each group, since a row swapped for an older one changes no count and no newest stamp;
+    `total` (the unsliced queryset) adds its row count, for lists whose body shows it.
     """
     model = queryset.model
     groups = {"": []}
     for path in paths:
         groups.setdefault(_group_of(model, path), []).append(path)
     rows = model._base_manager.filter(pk__in=queryset.values("pk")).order_by()
+
+    def key_sum(group):
+        if not page:
+            return Value(None, output_field=IntegerField())
+        key = F(f"{group}{LOOKUP_SEP}pk" if group else "pk")
+        return Func(key, function="SUM", output_field=IntegerField())
+
     parts = [
         rows.values(
             part=Value(index, output_field=IntegerField()),
@@ -113,15 +147,35 @@ def freshness(queryset, paths):
                 function="COUNT",
                 output_field=IntegerField(),
             ),
+            keys=key_sum(group),
         )
         for index, (group, group_paths) in enumerate(groups.items())
     ]
-    found = {
-        row["part"]: (None if row["newest"] == NO_STAMP else row["newest"], row["rows"])
-        for row in parts[0].union(*parts[1:], all=True)
-    }
+    if total is not None:
+        parts.append(
+            model._base_manager.filter(pk__in=total.values("pk"))
+            .order_by()
+            .values(
+                part=Value(len(groups), output_field=IntegerField()),
+                newest=Value(None, output_field=DateTimeField()),
+                rows=Func(F("pk"), function="COUNT", output_field=IntegerField()),
+                keys=Value(None, output_field=IntegerField()),
+            )
+        )
+    found = {row["part"]: row for row in parts[0].union(*parts[1:], all=True)}
     # A part the database never ran (an empty queryset) has no rows to summarise.
-    return Freshness(tuple(found.get(index, (None, 0)) for index in range(len(groups))))
+    empty = {"newest": None, "rows": 0, "keys": None}
+    results = [found.get(index, empty) for index in range(len(parts))]
+    stamps = tuple(
+        (None if row["newest"] == NO_STAMP else row["newest"], row["rows"])
+        for row in results[: len(groups)]
+    )
+    keys = ()
+    if page:
+        keys += tuple(row["keys"] for row in results[: len(groups)])
+    if total is not None:
+        keys += (results[-1]["rows"],)
+    return Freshness(stamps, keys)
 
 
 def check_freshness_fields(view):
@@ -139,6 +193,9 @@ class Validators:
         basis = "|".join(
             [
                 str(settings.API_CACHE_VERSION),
+                # Bumped by every publish or edit (config/cache.py): a purge changes every ETag,
+                # even where the stamps and counts below cannot see the change.
+                str(public_generation()),
                 request.build_absolute_uri(),
                 request.accepted_media_type or "",
                 fresh.token(),
@@ -147,6 +204,13 @@ class Validators:
         self.etag = f'W/"{hashlib.sha256(basis.encode()).hexdigest()[:40]}"'
         newest = fresh.last_modified
         self.last_modified = int(timegm(newest.utctimetuple())) if newest else None
+
+    @classmethod
+    def kept(cls, etag, last_modified):
+        """The validators stored with a cached response (no query)."""
+        validators = cls.__new__(cls)
+        validators.fresh, validators.etag, validators.last_modified = None, etag, last_modified
+        return validators
 
     def not_modified(self, request):
         """A 304 when the request's validators still match, else None (412 on If-Match)."""
@@ -180,6 +244,65 @@ def add_cache_headers(request, response):
     return response
 
 
+def shared_cache_seconds():
+    return min(settings.API_CACHE_MAX_AGE, settings.PUBLIC_CACHE_SECONDS)
+
+
+def shared_cache_key(request):
+    """This response's key in the app's shared cache, or None when a proxy could not keep it
+    either (not an anonymous GET, not JSON) or the cache is off or unreachable."""
+    if shared_cache_seconds() <= 0 or request.method not in SAFE_METHODS:
+        return None
+    if getattr(request, "auth", None) is not None:
+        return None
+    # The browsable API's page carries the reader's CSRF token and login: never shared.
+    if not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer):
+        return None
+    generation = public_generation()
+    if generation is None:
+        return None
+    basis = "|".join(
+        [
+            str(settings.API_CACHE_VERSION),
+            str(generation),
+            request.build_absolute_uri(),
+            request.accepted_media_type or "",
+        ]
+    )
+    return f"api-response:{hashlib.sha256(basis.encode()).hexdigest()[:40]}"
+
+
+def from_shared_cache(key):
+    """(response, its validators) kept under `key`, or None."""
+    if key is None:
+        return None
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("Cache unreachable; answering the API uncached.", exc_info=True)
+        return None
+    if kept is None:
+        return None
+    response = HttpResponse(kept["content"], content_type=kept["content_type"])
+    return response, Validators.kept(kept["etag"], kept["last_modified"])
+
+
+def keep_in_shared_cache(key, validators, response):
+    """A post-render callback: keep a rendered 200 under `key`."""
+    if response.status_code != status.HTTP_200_OK:
+        return
+    kept = {
+        "content": response.content,
+        "content_type": response["Content-Type"],
+        "etag": validators.etag,
+        "last_modified": validators.last_modified,
+    }
+    try:
+        cache.set(key, kept, timeout=shared_cache_seconds())
+    except Exception:
+        logger.warning("Cache unreachable; an API response was not kept.", exc_info=True)
+
+
 class ConditionalGetMixin:
     """ETag / Last-Modified / 304 for `list` and `retrieve` of a generic viewset."""
 
@@ -194,9 +317,24 @@ class ConditionalGetMixin:
         """
         return Validators(self.request, freshness(queryset, check_freshness_fields(self)))
 
+    def page_validators_for(self, queryset):
+        """The validators of the requested page of `queryset` (one query), when the paginator
+        can name the page's rows without running a query (`page_rows`); else of every row."""
+        page_rows = getattr(self.paginator, "page_rows", None)
+        if page_rows is None:
+            return self.validators_for(queryset)
+        rows, total = page_rows(queryset, self.request, view=self)
+        fresh = freshness(rows, check_freshness_fields(self), page=True, total=total)
+        return Validators(self.request, fresh)
+
     def list(self, request, *args, **kwargs):
+        key = shared_cache_key(request)
+        kept = from_shared_cache(key)
+        if kept is not None:
+            response, validators = kept
+            return validators.not_modified(request) or validators.apply(response)
         queryset = self.filter_queryset(self.get_queryset())
-        validators = self.validators_for(queryset)
+        validators = self.page_validators_for(queryset)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -205,6 +343,8 @@ class ConditionalGetMixin:
             response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         else:
             response = Response(self.get_serializer(queryset, many=True).data)
+        if key is not None:
+            response.add_post_render_callback(partial(keep_in_shared_cache, key, validators))
         return validators.apply(response)
 
     def retrieve(self, request, *args, **kwargs):

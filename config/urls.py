@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, OutletSitemap
 from claims.sitemaps import ClaimSitemap, ProvisionSitemap, TopicSitemap, TreatySitemap
-from config import views
+from config import health, views
 from experts.sitemaps import ExpertSitemap
 
 sitemaps = {
@@ -21,6 +21,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

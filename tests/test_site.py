@@ -10,10 +10,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
-from claims import search as kb_search
 from config.models import PublicationStatus
 from config.urls import urlpatterns as site_urlpatterns
-from config.views import SEARCH_PREVIEW
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,
@@ -52,10 +50,8 @@ def count_queries(client, url):
 
 def jsonld_blocks(response):
     html = response.content.decode()
-    return [
-        json.loads(block)
-        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    ]
+    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
 
 
 # --- Home -------------------------------------------------------------------------------------
@@ -185,192 +181,11 @@ def test_home_query_count(client, django_assert_num_queries):
         client.get(reverse("home"))
 
 
-# --- Search -----------------------------------------------------------------------------------
-
-
-def search(client, q, **params):
-    return client.get(reverse("search"), {"q": q, **params})
-
-
-def test_search_without_a_query_explains_what_can_be_searched(client):
-    TopicFactory(title="Sanctions")
-
-    response = client.get(reverse("search"))
-
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Type a name, a few words of a quote" in content
-    assert "Sanctions" in content
-
-
-def test_search_blank_query_is_treated_as_empty(client):
-    ArticleFactory(title="Anything at all")
-
-    response = search(client, "   ")
-
-    assert "groups" not in response.context
-    assert "Anything at all" not in response.content.decode()
-
-
-def test_search_finds_articles_by_body_ignoring_case(client):
-    article = ArticleFactory(body="Pyongyang ships shells by rail.")
-
-    content = search(client, "PYONGYANG SHIPS").content.decode()
-
-    assert f'href="{article.get_absolute_url()}"' in content
-    assert "<mark>Pyongyang ships</mark>" in content
-
-
-def test_search_finds_articles_by_title_and_standfirst(client):
-    by_title = ArticleFactory(title="Kremlin and Pyongyang sign")
-    by_standfirst = ArticleFactory(standfirst="Why the Kremlin needs shells")
-
-    response = search(client, "kremlin")
-
-    (articles,) = [g for g in response.context["groups"] if g["name"] == "articles"]
-    assert set(articles["page"]) == {by_title, by_standfirst}
-
-
-def test_search_finds_claims_by_summary(client):
-    claim = ClaimFactory(summary="Beijing holds the leverage.")
-
-    content = search(client, "leverage").content.decode()
-
-    assert f'href="{claim.get_absolute_url()}"' in content
-
-
-def test_search_finds_claims_by_quote_and_links_the_passage(client):
-    article = ArticleFactory(body="He said: the green light comes from Beijing. Then he left.")
-    quote = QuoteFactory(
-        article=article, text="the green light comes from Beijing", claim__summary="Xi decides."
-    )
-
-    content = search(client, "green light").content.decode()
-
-    assert f'href="{quote.claim.get_absolute_url()}"' in content
-    assert f'href="{article.get_absolute_url()}#quote-{quote.pk}"' in content
-
-
-def test_search_finds_experts_by_name_variant(client):
-    expert = ClaimFactory(speaker__display_name="Oleksandr Musienko").speaker
-    NameVariantFactory(expert=expert, name="Alexander Musienko")
-
-    content = search(client, "alexander").content.decode()
-
-    assert f'href="{expert.get_absolute_url()}">Oleksandr Musienko</a>' in content
-    assert "also written as Alexander Musienko" in content
-
-
-def test_search_finds_provisions_topics_and_treaties(client):
-    provision = ProvisionFactory(heading="Mutual military assistance")
-    topic = TopicFactory(title="Military exercises")
-    treaty = TreatyFactory(short_name="Military pact (1961)")
-
-    content = search(client, "military").content.decode()
-
-    for obj in (provision, topic, treaty):
-        assert f'href="{obj.get_absolute_url()}"' in content
-
-
-def test_search_never_shows_drafts(editor_client):
-    ArticleFactory(title="Secret shells story", status=DRAFT)
-    ClaimFactory(summary="Secret shells claim", status=IN_REVIEW)
-    ClaimFactory(speaker__display_name="Secret Shells Expert", status=DRAFT)
-
-    response = search(editor_client, "secret shells")
-
-    assert response.context["total"] == 0
-    assert "Secret shells story" not in response.content.decode()
-
-
-def test_search_hides_quotes_from_draft_articles(client):
-    draft = ArticleFactory(status=DRAFT, body="Only the draft says: shells by rail.")
-    quote = QuoteFactory(article=draft, text="shells by rail", claim__summary="Trains.")
-
-    content = search(client, "shells by rail").content.decode()
-
-    assert f"#quote-{quote.pk}" not in content
-
-
-def test_search_without_results_suggests_topics_and_experts(client):
-    topic = TopicFactory(title="China's role")
-    expert = ClaimFactory().speaker
-
-    content = search(client, "zzzz-no-such-thing").content.decode()
-
-    assert "Nothing matches “zzzz-no-such-thing”" in content
-    assert f'href="{topic.get_absolute_url()}"' in content
-    assert f'href="{expert.get_absolute_url()}"' in content
-
-
-def test_search_counts_each_group(client):
-    for n in range(3):
-        ClaimFactory(summary=f"Shells claim {n}")
-    ArticleFactory(title="Shells article")
-
-    content = search(client, "shells").content.decode()
-
-    assert '<a href="#results-claims">Claims and quotes (3)</a>' in content
-    assert '<a href="#results-articles">Articles (1)</a>' in content
-
-
-def test_search_caps_a_group_and_links_to_all_of_it(client):
-    for n in range(SEARCH_PREVIEW + 2):
-        ClaimFactory(summary=f"Shells claim {n}")
-
-    response = search(client, "shells")
-
-    (claims,) = [g for g in response.context["groups"] if g["name"] == "claims"]
-    assert claims["count"] == SEARCH_PREVIEW + 2
-    assert len(claims["page"]) == SEARCH_PREVIEW
-    assert "/search/?q=shells&amp;type=claims" in response.content.decode()
-
-
-def test_search_one_group_is_paginated_and_keeps_the_query(client):
-    for n in range(25):
-        ClaimFactory(summary=f"Shells claim {n}")
-
-    response = search(client, "shells", type="claims", page=2)
-
-    (claims,) = response.context["groups"]
-    assert claims["page"].number == 2
-    assert len(claims["page"]) == 5
-    assert 'href="?q=shells&amp;type=claims&amp;page=1"' in response.content.decode()
-
-
-def test_search_shows_the_query_in_the_header_box(client):
-    content = search(client, "Musienko").content.decode()
-
-    assert 'id="site-search-q" type="search" name="q" value="Musienko"' in content
-
-
-def test_search_escapes_the_query(client):
-    content = search(client, "<script>alert(1)</script>").content.decode()
-
-    assert "<script>alert(1)</script>" not in content
-
-
-def test_search_pages_are_not_indexed(client):
-    assert '<meta name="robots" content="noindex, follow">' in search(client, "x").content.decode()
-
-
-def test_search_function_matches_nothing_for_an_empty_query():
-    ArticleFactory()
-
-    assert all(not found.exists() for found in kb_search.search("  ").values())
-
-
-def test_excerpt_centres_on_the_match_and_keeps_its_case():
-    body = "word " * 50 + "China has Leverage here. " + "more " * 50
-
-    before, match, after = kb_search.excerpt(body, "leverage")
-
-    assert match == "Leverage"
-    assert before.startswith("…") and before.endswith("China has ")
-    assert after.startswith(" here.") and after.endswith("…")
+# --- Search: see tests/test_search_page.py ---------------------------------------------------
 
 
 def build_search_data(size):
+    """`size` records of every kind, for the sitemap's query count."""
     for n in range(size):
         article = ArticleFactory(title=f"Zephyr story {n}", body=f"The zephyr blew {n} times.")
         claim = ClaimFactory(summary=f"Zephyr claim {n}")
@@ -380,25 +195,6 @@ def build_search_data(size):
         TopicFactory(title=f"Zephyr topic {n}")
         ProvisionFactory(heading=f"Zephyr clause {n}")
         TreatyFactory(short_name=f"Zephyr treaty {n}")
-
-
-def test_search_runs_the_same_queries_for_few_and_many_matches(client):
-    url = reverse("search") + "?q=zephyr"
-    build_search_data(2)
-    few = count_queries(client, url)
-    build_search_data(20)
-    many = count_queries(client, url)
-
-    assert few == many
-
-
-def test_search_query_count(client, django_assert_num_queries):
-    build_search_data(3)
-
-    # Per group a count and a page: experts (+ name variants), claims (+ affiliations and
-    # quotes), articles, topics, provisions, treaties.
-    with django_assert_num_queries(15):
-        search(client, "zephyr")
 
 
 # --- robots.txt and the sitemap ---------------------------------------------------------------

@@ -81,6 +81,10 @@ class PostgresEngine:
         for clause in query.clauses:
             alternatives = []
             for term in clause:
+                if not term.is_phrase and not all(forms[term]):
+                    # A stop word of one configuration ("between", the "s" of "China's") is
+                    # absent from that language's documents: requiring it would match none.
+                    continue
                 options = [f"({form})" for form in dict.fromkeys(forms[term]) if form]
                 if term.name_key:
                     options.append(f"'{term.name_key}'")

@@ -13,7 +13,14 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 @register.filter
-def jsonld(data):
-    """A JSON-LD <script> block for `data` (a dict), safe to embed in HTML."""
+def jsonld(data, nonce=""):
+    """A JSON-LD <script> block for `data` (a dict), safe to embed in HTML; with the response's
+    CSP nonce (`{{ data|jsonld:request.csp_nonce }}`) when given one."""
     payload = json.dumps(data, ensure_ascii=False, default=str).translate(_SCRIPT_ESCAPES)
+    # str(): django-csp's nonce is lazy and counts as false until it is first read.
+    nonce = "" if nonce is None else str(nonce)
+    if nonce:
+        return format_html(
+            '<script type="application/ld+json" nonce="{}">{}</script>', nonce, mark_safe(payload)
+        )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

@@ -6,9 +6,11 @@ modules (`local`, `test`, `production`) only change what must differ.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,6 +58,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "csp",
+    "axes",
 ]
 LOCAL_APPS = [
     "articles",
@@ -65,16 +69,24 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First, so every log line of the request, and its access line, carry the request id.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public reads from the read replica, when there is one (config/db_router.py).
+    "config.db_middleware.DatabaseRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +120,37 @@ DATABASES = {
 # naming it; this backend keeps them through the rebuild (config/sqlite/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "config.sqlite"
+# A read replica for public pages (config/db_router.py): anonymous GETs read from it; writes,
+# the admin, staff and anything after a write in the same request use "default".
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"),
+        conn_max_age=int(env("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+
+
+def fail_fast(databases, *, connect_timeout, statement_timeout_ms):
+    """Make PostgreSQL connections give up instead of hanging while the server is down or a
+    query runs away: libpq's connect_timeout (seconds) and, unless 0, a statement_timeout
+    (milliseconds). Other engines are left alone."""
+    for database in databases.values():
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            continue
+        options = database.setdefault("OPTIONS", {})
+        options["connect_timeout"] = connect_timeout
+        if statement_timeout_ms:
+            options["options"] = f"-c statement_timeout={statement_timeout_ms}"
+        else:
+            options.pop("options", None)
+
+
+fail_fast(
+    DATABASES,
+    connect_timeout=int(env("DB_CONNECT_TIMEOUT", "3")),
+    statement_timeout_ms=int(env("DB_STATEMENT_TIMEOUT_MS", "0")),
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,13 +229,25 @@ def caches_for(redis_url):
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "kb",
+                # A Redis that is down or unreachable fails fast; pages then render uncached.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-# Holds the API's throttle counters (and anything else the site caches).
+# Holds the API's throttle counters and the public pages' fragments.
 CACHES = caches_for(env("REDIS_URL"))
+
+# How long a cached fragment of a public page lives (0 turns the cache off). Publishing or
+# editing drops them all at once (config/cache.py); this bounds staleness if a purge is lost.
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
+# Dotted paths of callables given the public paths to purge after each publish or edit,
+# e.g. "config.cache.post_cdn_purge", which POSTs them to CDN_PURGE_URL.
+CDN_PURGE_HOOKS = env_list("CDN_PURGE_HOOKS")
+CDN_PURGE_URL = env("CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "")
+CDN_PURGE_TIMEOUT = float(env("CDN_PURGE_TIMEOUT", "2"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom Knowledge Base API",
@@ -235,16 +290,69 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Beyond the CORS-safelisted ones, the headers a partner's script may read.
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Request-ID"]
 
 # Article imports (import_articles, the admin's upload page): a file over the byte limit or a
 # body over the character limit fails and writes nothing.
 ARTICLE_BODY_MAX_CHARS = int(env("ARTICLE_BODY_MAX_CHARS", "1000000"))
 ARTICLE_IMPORT_MAX_BYTES = int(env("ARTICLE_IMPORT_MAX_BYTES", "10000000"))
 
+# One JSON object per line on stdout (config/logging.py), each with the id that
+# config.middleware.RequestIdMiddleware gives the request; "config.access" logs one line a request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Headers every environment sends (production adds HSTS, secure cookies and the HTTPS redirect).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Probes may speak plain HTTP to the app behind the proxy (config/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Everything comes from this server; no inline script or style except an element carrying the
+# response's nonce (`nonce="{{ request.csp_nonce }}"`). The admin and the API docs run under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+        # ReDoc runs its search in a worker built from a blob: URL; only a script the policy
+        # already allows can make one.
+        "worker-src": [csp.SELF, "blob:"],
+    }
+}
+
+# Sign-in: django-axes counts failed logins per username and client address together and
+# refuses that pair for a while after too many; editors clear a lockout by deleting its
+# "Access attempt" in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Log lockouts with the username and address only (no user agent), and no start-up banner on
+# stdout, where it would mix into a management command's output.
+AXES_VERBOSE = False
+# The same client address the API throttle uses (API_NUM_PROXIES), never a forgeable header.
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"

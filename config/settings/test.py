@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, no debug, the database from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, fail_fast
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", "test-key-not-for-production")
@@ -15,8 +15,21 @@ WHITENOISE_AUTOREFRESH = True
 
 # Throttle counters and other cached values stay in this process, whatever REDIS_URL says.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages render fresh in every test; tests/test_public_cache.py turns the fragment cache on.
+PUBLIC_CACHE_SECONDS = 0
+# The same test database under a second alias, for the read-replica router's tests (no test
+# routes to it unless it installs config.db_router; see tests/test_db_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []
 # The suite sends thousands of requests from one address; throttling tests set their own rates.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "partner": "100000/min"},
 }
+
+# No statement timeout in tests, whatever DB_STATEMENT_TIMEOUT_MS says: a slow CI machine must
+# not cancel a long setup query.
+fail_fast(DATABASES, connect_timeout=3, statement_timeout_ms=0)  # noqa: F405
+# django-axes stays on: its failed-login records live in the test database, so each test's
+# rollback (or flush, for live-server tests) clears any lockout a test caused.
+AXES_ENABLED = True

@@ -32,7 +32,7 @@ DEMO_ARTICLE = "why-china-does-not-benefit-from-russia-dprk-alliance"
 
 def structured_data(response):
     match = re.search(
-        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+        r'<script type="application/ld\+json"[^>]*>(.*?)</script>', response.content.decode(), re.S
     )
     assert match, "no JSON-LD block"
     return json.loads(match.group(1))

@@ -53,7 +53,7 @@ def assert_queries_do_not_grow(client, url, make):
 
 def structured_data(response):
     blocks = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+        r'<script type="application/ld\+json"[^>]*>(.*?)</script>', response.content.decode(), re.S
     )
     assert len(blocks) == 1
     return json.loads(blocks[0])

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def structured_data(response):
     match = re.search(
-        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+        r'<script type="application/ld\+json"[^>]*>(.*?)</script>', response.content.decode(), re.S
     )
     assert match, "no JSON-LD block"
     return json.loads(match.group(1))

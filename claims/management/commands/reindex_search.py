@@ -23,9 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, kinds, batch_size, if_empty, **options):
         unknown = sorted(set(kinds) - set(SearchEntry.Kind.values))
         if unknown:
-            raise CommandError(
-                f"Unknown kind {', '.join(unknown)}; choose from {', '.join(SearchEntry.Kind.values)}."
-            )
+            choices = ", ".join(SearchEntry.Kind.values)
+            raise CommandError(f"Unknown kind {', '.join(unknown)}; choose from {choices}.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if if_empty and SearchEntry.objects.exists():

@@ -1,0 +1,112 @@
+"""Request ids and access logging; a friendly 503 while the database is unreachable."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+
+from config.logging import request_id
+
+access_logger = logging.getLogger("config.access")
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An id a proxy or a client sent is kept only if it cannot smuggle anything into a log line
+# or a header: short, and letters, digits, dot, underscore and hyphen only.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+RETRY_AFTER_SECONDS = 30
+BARE_503_PAGE = "<!doctype html><title>Temporarily unavailable</title><p>Please try again shortly."
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or with reverse proxies in front, the entry of
+    X-Forwarded-For the nearest trusted proxy wrote (the API throttle's rule, so the two agree).
+    """
+    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if num_proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",")]
+        return addresses[-min(num_proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (the caller's X-Request-ID if it is safe, else a new one), send
+    it back as X-Request-ID, tag every log line written meanwhile with it, and log one access
+    line per request.
+
+    For a streamed response (the NDJSON export) the access line is written when streaming
+    starts, so its duration is the time to the first byte.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        current = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = current
+        token = request_id.set(current)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = current
+            access_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a page in the site's design (JSON under /api/) when a view fails because
+    the database cannot be reached, instead of the generic 500.
+
+    Django closes the broken connection at the end of the request (it checks connections that
+    raised errors), so the next request connects afresh.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable: %s", exception, exc_info=exception)
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The service is temporarily unavailable. Please try again shortly."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(self.page(request), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def page(request):
+        try:
+            return render_to_string("503.html", request=request)
+        except DatabaseError:
+            # A context processor needed the database too: a bare page rather than a 500.
+            return BARE_503_PAGE
