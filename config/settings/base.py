@@ -120,6 +120,11 @@ DATABASES = {
 # naming it; this backend keeps them through the rebuild (config/sqlite/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "config.sqlite"
+    # Take the write lock when a transaction starts, so two editors saving at once queue (up
+    # to `timeout` seconds) instead of one failing with "database is locked" mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 # A read replica for public pages (config/db_router.py): anonymous GETs read from it; writes,
 # the admin, staff and anything after a write in the same request use "default".
 if env("DATABASE_REPLICA_URL"):
