@@ -46,6 +46,8 @@ expert's `claims_url` is the claims list filtered by that expert.
   `GET /api/v1/claims/?provision=ru-dprk-2024/art_4`
 - Everything Oleksandr Musienko said about China's role (sub-topics included):
   `GET /api/v1/claims/?expert=oleksandr-musienko&topic=china-role`
+- Experts, claims, articles and provisions about China's leverage, most relevant first:
+  `GET /api/v1/search/?q=China+leverage`
 
 ## Authentication
 
@@ -149,6 +151,12 @@ TAGS = [
         "name": "provisions",
         "description": "Articles and paragraphs of the treaties, addressed like `art_4` or "
         "`art_4__para_1` within their treaty.",
+    },
+    {
+        "name": "search",
+        "description": "Full-text search across every kind of record, ranked, with "
+        "highlighted snippets and counts by type, topic, outlet, language and year; the `q` "
+        "filter of the articles, claims, experts and provisions lists uses the same engine.",
     },
 ]
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from articles.api.views import ArticleViewSet, OutletViewSet
+from claims.api.search import SearchView
 from claims.api.views import (
     ClaimExportView,
     ClaimViewSet,
@@ -34,5 +35,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Before the router, whose `claims/<pk>.<format>` route would otherwise take it.
     path("claims/export.ndjson", ClaimExportView.as_view(), name="claim-export"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
 ]

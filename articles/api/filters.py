@@ -7,7 +7,8 @@ the form, which the API answers with a 400 naming the parameter.
 import django_filters
 
 from articles.models import Article, Language, Outlet, country_code_validator
-from claims.models import Claim, Topic
+from claims.api.filters import SearchTextFilter
+from claims.models import Claim, SearchEntry, Topic
 from config.api import SlugFilter
 from experts.models import Expert
 
@@ -42,9 +43,9 @@ class ArticleFilter(django_filters.FilterSet):
         lookup_expr="lte",
         help_text="YYYY-MM-DD: articles published on or before this day.",
     )
-    q = django_filters.CharFilter(
-        method="filter_q",
-        help_text="Text in the title, standfirst or body (case-insensitive).",
+    q = SearchTextFilter(
+        SearchEntry.Kind.ARTICLE,
+        searches="Searches the title, standfirst, body and byline.",
     )
 
     class Meta:
@@ -64,10 +65,6 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_expert(self, queryset, name, value):
         return queryset.quoting(Claim.objects.published().by(value))
-
-    def filter_q(self, queryset, name, value):
-        # The one place the API's article search is chosen, for the full-text search to replace.
-        return queryset.matching(value)
 
 
 class OutletFilter(django_filters.FilterSet):

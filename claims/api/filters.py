@@ -8,17 +8,47 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from articles.models import Article, Language, Outlet
-from claims.models import Claim, ClaimProvision, Provision, Quote, Topic, Treaty
+from claims import search
+from claims.models import Claim, ClaimProvision, Provision, Quote, SearchEntry, Topic, Treaty
 from experts.models import Expert
 
 # These three describe one link between a claim and a provision, so they apply together.
 CITATION_FILTERS = ("treaty", "provision", "relation")
 
+SEARCH_SYNTAX = (
+    "Full-text search, the site search's engine: every word must match (case and accents "
+    'are ignored, and word forms such as plurals match); `"a phrase"` keeps words together, '
+    '`-word` or `-"a phrase"` excludes, `or` between two words accepts either. Other '
+    f"punctuation is ignored. Only the first {search.MAX_QUERY_CHARS} characters and "
+    f"{search.MAX_TERMS} terms count; a `q` of only very common words (the, of …) or only "
+    "exclusions matches nothing."
+)
+
 
 def unknown(what):
     return {"invalid_choice": f"No {what} has the slug “%(value)s”."}
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    """`q` through the search engine (claims/search/) over one kind of record.
+
+    The engine returns the ids of matching records whatever their status; the list's own
+    QuerySet still decides what is public.
+    """
+
+    def __init__(self, kind, *, searches, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("help_text", f"{searches} {SEARCH_SYNTAX}")
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        ids = search.matching(self.kind, value)
+        return queryset.none() if ids is None else queryset.filter(pk__in=ids)
 
 
 class ProvisionReferenceField(forms.CharField):
@@ -120,9 +150,9 @@ class ClaimFilter(django_filters.FilterSet):
         error_messages=unknown("published article"),
         help_text="Claims quoted in this published article (slug).",
     )
-    q = django_filters.CharFilter(
-        method="filter_q",
-        help_text="Text in the claim's summary or in one of its quotes (any case).",
+    q = SearchTextFilter(
+        SearchEntry.Kind.CLAIM,
+        searches="Searches the claim's summary, its public quotes and its speaker's names.",
     )
 
     class Meta:
@@ -163,10 +193,6 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_article(self, queryset, name, article):
         return queryset.quoted_in(Article.objects.filter(pk=article.pk))
-
-    def filter_q(self, queryset, name, value):
-        # The one place the text search is done, so a search engine can replace it here.
-        return queryset.matching(value)
 
 
 class QuoteFilter(django_filters.FilterSet):
@@ -239,15 +265,12 @@ class ProvisionFilter(django_filters.FilterSet):
         error_messages=unknown("treaty"),
         help_text="The provisions of this treaty (slug).",
     )
-    q = django_filters.CharFilter(
-        method="filter_q", help_text="Text in the number, heading or text (any case)."
+    q = SearchTextFilter(
+        SearchEntry.Kind.PROVISION,
+        searches="Searches the provision's number, heading, citation label and text, and its "
+        "treaty's names.",
     )
 
     class Meta:
         model = Provision
         fields = ["treaty", "q"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(number__icontains=value) | Q(heading__icontains=value) | Q(text__icontains=value)
-        )

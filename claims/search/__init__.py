@@ -121,8 +121,10 @@ def _message(query):
         return "Only very common words were typed; add a more specific word."
     if not query.text:
         return ""
-    if not query.searchable:
+    if not query.searchable and query.terms:
         return "Nothing to search for: add a word (a leading minus only excludes a word)."
+    if not query.searchable:
+        return "Nothing to search for: type a word or a name."
     return ""
 
 

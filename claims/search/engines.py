@@ -31,6 +31,8 @@ FTS_TABLE = "claims_searchentry_fts"
 # cannot be smuggled in, and the page turns them into <mark> after escaping the text.
 MARK_START = "\ue000"
 MARK_END = "\ue001"
+LT_STANDIN = "\ue002"
+AMP_STANDIN = "\ue003"
 # A person named in the query ranks like a good title match.
 NAME_MATCH_WEIGHT = 0.8
 
@@ -43,6 +45,42 @@ def fold(value):
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     # Keep й and ї: only strip marks from Latin letters, as unicode61 remove_diacritics does.
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def best_name_matches(engine, query):
+    """(sql, params): the condition on entry `e` for experts found by their names alone.
+
+    An expert matches when one of the query's words is close to one of their names (trigram
+    similarity on PostgreSQL, an equal name key on SQLite) and no other expert matches more of
+    the words: "Alexander Musienko" finds Musienko, not every Alexander, while "Oleksandr"
+    alone finds them all and "Musiienko China leverage" still finds Musienko.
+    """
+
+    def score(alias):
+        parts, params = [], []
+        for word in query.name_words:
+            sql, word_params = engine.name_hit(alias, word)
+            parts.append(f"(CASE WHEN {sql} THEN 1 ELSE 0 END)")
+            params.extend(word_params)
+        return "(" + " + ".join(parts) + ")", params
+
+    def any_hit(alias):
+        parts, params = [], []
+        for word in query.name_words:
+            sql, word_params = engine.name_hit(alias, word)
+            parts.append(sql)
+            params.extend(word_params)
+        return "(" + " OR ".join(parts) + ")", params
+
+    e_any, e_any_params = any_hit("e")
+    e_score, e_score_params = score("e")
+    s_any, s_any_params = any_hit("s")
+    s_score, s_score_params = score("s")
+    sql = (
+        f"(e.kind = 'expert' AND {e_any} AND {e_score} >= (SELECT MAX({s_score}) "
+        f"FROM {TABLE} s WHERE s.kind = 'expert' AND s.public AND {s_any}))"
+    )
+    return sql, e_any_params + e_score_params + s_score_params + s_any_params
 
 
 class PostgresEngine:
@@ -111,10 +149,14 @@ class PostgresEngine:
             conditions.append("e.document @@ %s::tsquery")
             params.append(query.engine_query)
         if query.name_words:
-            fuzzy = " OR ".join("%s <%% e.name_keys" for _ in query.name_words)
-            conditions.append(f"(e.kind = 'expert' AND ({fuzzy}))")
-            params.extend(query.name_words)
+            fuzzy, fuzzy_params = best_name_matches(self, query)
+            conditions.append(fuzzy)
+            params.extend(fuzzy_params)
         return "(" + " OR ".join(conditions) + ")", params
+
+    @staticmethod
+    def name_hit(alias, word):
+        return f"%s <%% {alias}.name_keys", [word]
 
     def rank(self, query):
         parts, params = [], []
@@ -153,20 +195,30 @@ class PostgresEngine:
                     [list(ids)],
                 )
                 return {row[0]: (row[1], _start_of(row[2])) for row in cursor.fetchall()}
+
+            # ts_headline's parser drops what looks like a tag or an entity ("<shells>",
+            # "&amp;"); stand-ins keep those characters through it, restored below.
+            def shielded(column):
+                return f"replace(replace({column}, '<', %s), '&', %s)"
+
             cursor.execute(
-                f"SELECT e.id, ts_headline({config('e.title_language')}, e.title, q, %s), "
-                f"ts_headline({config('e.language')}, {passage}, q, %s) "
+                f"SELECT e.id, ts_headline({config('e.title_language')}, {shielded('e.title')}, "
+                f"q, %s), ts_headline({config('e.language')}, {shielded(passage)}, q, %s) "
                 f"FROM {TABLE} e, (SELECT %s::tsquery AS q) AS query WHERE e.id = ANY(%s)",
                 # With MaxFragments, ts_headline cuts even a HighlightAll title: whole titles
                 # take only the markers.
                 [
+                    LT_STANDIN,
+                    AMP_STANDIN,
                     f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}",
+                    LT_STANDIN,
+                    AMP_STANDIN,
                     options,
                     tsquery,
                     list(ids),
                 ],
             )
-            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+            return {row[0]: (_unshield(row[1]), _unshield(row[2])) for row in cursor.fetchall()}
 
 
 class Fts5Engine:
@@ -219,10 +271,14 @@ class Fts5Engine:
             conditions.append(f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)")
             params.append(query.engine_query)
         if query.name_words:
-            fuzzy, fuzzy_params = self._fuzzy(query)
-            conditions.append(f"(e.kind = 'expert' AND ({fuzzy}))")
+            fuzzy, fuzzy_params = best_name_matches(self, query)
+            conditions.append(fuzzy)
             params.extend(fuzzy_params)
         return "(" + " OR ".join(conditions) + ")", params
+
+    @staticmethod
+    def name_hit(alias, word):
+        return f"(' ' || {alias}.name_keys || ' ') LIKE %s", [f"% {word} %"]
 
     def rank(self, query):
         parts, params = [], []
@@ -293,10 +349,11 @@ class LikeEngine:
             conditions.append("(" + " OR ".join(parts) + ")")
         text_match = " AND ".join(conditions) if query.positive else "0"
         if query.name_words:
-            fuzzy = " OR ".join("(' ' || e.name_keys || ' ') LIKE %s" for _ in query.name_words)
-            params.extend(f"% {word} %" for word in query.name_words)
-            return f"(({text_match}) OR (e.kind = 'expert' AND ({fuzzy})))", params
+            fuzzy, fuzzy_params = best_name_matches(self, query)
+            return f"(({text_match}) OR {fuzzy})", params + fuzzy_params
         return f"({text_match})", params
+
+    name_hit = staticmethod(Fts5Engine.name_hit)
 
     def rank(self, query):
         first = next((t for clause in query.positive for t in clause if not t.negated), None)
@@ -314,6 +371,10 @@ class LikeEngine:
             return {}
         with connection.cursor() as cursor:
             return _plain_snippets(cursor, ids)
+
+
+def _unshield(text):
+    return (text or "").replace(LT_STANDIN, "<").replace(AMP_STANDIN, "&")
 
 
 def _start_of(text, words=40):

@@ -7,16 +7,18 @@ answers with a 400 naming the parameter.
 import django_filters
 
 from articles.models import country_code_validator
-from claims.models import Topic
+from claims.api.filters import SearchTextFilter
+from claims.models import SearchEntry, Topic
 from config.api import SlugFilter
 from experts.models import Expert, Organization
 
 
 class ExpertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_q",
-        help_text="Text in the display name or any name variant (case-insensitive), so "
-        "`Musiienko` and `Alexander Musienko` both find Oleksandr Musienko.",
+    q = SearchTextFilter(
+        SearchEntry.Kind.EXPERT,
+        searches="Searches every spelling of the name and the bio; names also match across "
+        "transliterations, so `Musiienko`, `Alexander Musienko` and `Мусієнко` all find "
+        "Oleksandr Musienko.",
     )
     organization = SlugFilter(
         queryset=Organization.objects.all(),
@@ -33,9 +35,6 @@ class ExpertFilter(django_filters.FilterSet):
     class Meta:
         model = Expert
         fields = ["q", "organization", "topic"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.matching(value)
 
     def filter_organization(self, queryset, name, value):
         return queryset.affiliated_with(value)

@@ -363,7 +363,8 @@ def test_withdrawn_article_leaves_search_results():
     withdrawn = withdrawn_article(title="Shells by rail, withdrawn")
     corrected = corrected_article(title="Shells by rail, corrected")
 
-    found = set(kb_search.search("shells by rail")["articles"])
+    results = kb_search.search("shells by rail", filters={"kind": "article"})
+    found = {hit.object for hit in results.hits}
 
     assert found == {corrected}
     assert withdrawn not in found

@@ -663,7 +663,7 @@ def test_claim_as_json_ld_is_the_public_page_s_structured_data(client):
     claim = ClaimFactory(kind=Claim.Kind.PREDICTION, outcome=Claim.Outcome.CAME_TRUE)
     QuoteFactory(claim=claim)
     page = client.get(claim.get_absolute_url()).content.decode()
-    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    [block] = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S)
 
     assert jsonld(client, claim) == json.loads(block)
 

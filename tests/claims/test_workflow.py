@@ -345,7 +345,8 @@ def test_withdrawn_claim_leaves_search_results():
     withdrawn_claim(summary="Shells travel by rail (withdrawn).")
     corrected = corrected_claim(summary="Shells travel by rail (corrected).")
 
-    assert list(kb_search.search("shells travel by rail")["claims"]) == [corrected]
+    results = kb_search.search("shells travel by rail", filters={"kind": "claim"})
+    assert [hit.object for hit in results.hits] == [corrected]
 
 
 def test_withdrawn_claim_leaves_the_topic_feed(client):

@@ -272,8 +272,8 @@ def test_q_finds_text_in_a_name_variant(client):
 def test_q_matching_several_variants_lists_the_expert_once(client):
     expert = public_expert(slug="musienko", display_name="Oleksandr Musienko")
     NameVariantFactory(expert=expert, name="Alexander Musienko")
-    NameVariantFactory(expert=expert, name="Oleksandr Musiienko")
-    assert slugs(client.get(EXPERTS, {"q": "Musi"})) == ["musienko"]
+    NameVariantFactory(expert=expert, name="Alexander Musienko Jr")
+    assert slugs(client.get(EXPERTS, {"q": "Musienko"})) == ["musienko"]
 
 
 def test_q_without_a_match_gives_an_empty_list(client):
@@ -286,7 +286,15 @@ def test_q_does_not_reveal_experts_without_published_claims(client):
     assert slugs(client.get(EXPERTS, {"q": "Hidden"})) == []
 
 
-@pytest.mark.parametrize("text", ["Musiienko", "Alexander Musienko", "Мусієнко"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Musiienko",
+        # Oleksandr Kovalenko shares the first name only: the better name match wins.
+        "Alexander Musienko",
+        "Мусієнко",
+    ],
+)
 def test_q_finds_musienko_in_the_demo_by_any_spelling(client, text):
     call_command("load_demo", stdout=StringIO())
     assert slugs(client.get(EXPERTS, {"q": text})) == ["oleksandr-musienko"]
