@@ -16,7 +16,20 @@ from claims.api.views import (
 )
 from experts.api.views import ExpertViewSet, OrganizationViewSet
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The default router, whose root also lists the mixed search outside the viewsets."""
+
+    def get_api_root_view(self, api_urls=None):
+        api_root_dict = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, viewset, basename in self.registry
+        }
+        api_root_dict["search"] = "search"
+        return self.APIRootView.as_view(api_root_dict=api_root_dict)
+
+
+router = Router()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("experts", ExpertViewSet, basename="expert")

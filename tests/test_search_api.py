@@ -490,3 +490,13 @@ def test_q_documents_its_syntax_in_the_schema(client, url):
     (q,) = [p for p in schema["paths"][url]["get"]["parameters"] if p["name"] == "q"]
     assert '`"a phrase"`' in q["description"]
     assert "`-word`" in q["description"]
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_the_search_endpoint(client):
+    from django.urls import reverse
+
+    root = client.get(reverse("api:api-root")).json()
+
+    assert root["search"] == "http://testserver" + reverse("api:search")
+    assert "claims" in root
