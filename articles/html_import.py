@@ -26,9 +26,14 @@ TEXT_TAGS = frozenset(
         *("abbr", "code", "mark", "time"),
     }
 )
-# Tags dropped with everything inside them: code, embeds, and captions, which are not story text.
+# Tags dropped with everything inside them: code, embeds, and captions, which are not story text;
+# and the elements whose content a browser reads as text up to their end tag (a form's textarea,
+# a stray title, xmp …), which would otherwise turn the markup after them into body text.
 DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "template", "noscript", "iframe", "object", "figure", "svg", "math"}
+    {
+        *("script", "style", "template", "noscript", "iframe", "object", "figure", "svg", "math"),
+        *("textarea", "title", "xmp", "noembed", "noframes", "plaintext"),
+    }
 )
 BLOCK_TAGS = frozenset(
     {

@@ -310,7 +310,8 @@ def _text_of(value, contenttype):
 
 
 def _plain(value):
-    return normalize_text(value)
+    # A null character is never text, and PostgreSQL refuses it in a text column.
+    return normalize_text(value.replace("\x00", ""))
 
 
 def _string(obj, key, where):

@@ -11,7 +11,8 @@ from experts.models import Affiliation, Expert
 def article_list(request):
     """Published articles, newest first, filtered by outlet and language."""
     articles = Article.objects.published().select_related("outlet").with_quote_counts()
-    outlet_slug = request.GET.get("outlet", "")
+    # A null character is never part of a slug, and PostgreSQL refuses it in a query.
+    outlet_slug = request.GET.get("outlet", "").replace("\x00", "")
     language = request.GET.get("language", "")
     if outlet_slug:
         articles = articles.filter(outlet__slug=outlet_slug)

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Topic
@@ -41,7 +42,8 @@ class TopicClaimsFeed(Feed):
         return f"{claim.speaker.display_name}: {claim.summary}"
 
     def item_description(self, claim):
-        return claim.summary
+        # Feed readers show an RSS description as HTML: the summary is text, so escape it.
+        return escape(claim.summary)
 
     def item_link(self, claim):
         return claim.get_absolute_url()

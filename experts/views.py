@@ -27,8 +27,9 @@ def current_affiliations():
 
 def expert_list(request):
     """Public experts A–Z with their name variants, filtered by `q` (names and variants)."""
-    query = request.GET.get("q", "").strip()
-    letter = request.GET.get("letter", "").strip()[:1]
+    # A null character is never part of a name, and PostgreSQL refuses it in a query.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    letter = request.GET.get("letter", "").replace("\x00", "").strip()[:1]
     experts = Expert.objects.public().matching(query).with_claim_counts()
     if letter:
         experts = experts.filter(display_name__istartswith=letter)

@@ -46,6 +46,16 @@ def no_slug(what):
     return {"does_not_exist": f"No {what} has the slug “{{value}}”."}
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A record by its slug. A value with a null character names nothing (no slug has one, and
+    PostgreSQL refuses it in a query)."""
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return super().to_internal_value(data)
+
+
 class SearchParametersSerializer(serializers.Serializer):
     """The query parameters of /api/v1/search/ (read, never written)."""
 
@@ -61,7 +71,7 @@ class SearchParametersSerializer(serializers.Serializer):
         required=False,
         help_text="Only hits of this type; the `type` facet still counts every type.",
     )
-    topic = serializers.SlugRelatedField(
+    topic = SlugField(
         slug_field="slug",
         queryset=Topic.objects.all(),
         required=False,
@@ -69,7 +79,7 @@ class SearchParametersSerializer(serializers.Serializer):
         help_text="Topic slug, e.g. `china-role`: hits filed under the topic (claims on it, "
         "articles filed under it, experts with published claims on it, the topic itself).",
     )
-    outlet = serializers.SlugRelatedField(
+    outlet = SlugField(
         slug_field="slug",
         queryset=Outlet.objects.all(),
         required=False,
