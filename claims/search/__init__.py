@@ -11,9 +11,14 @@ the record's status, and the hits are loaded through each model's public QuerySe
 stale flag can hide a record but never show one.
 """
 
+import hashlib
+import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.html import conditional_escape, format_html
@@ -26,6 +31,7 @@ from experts.models import Expert
 from .engines import MARK_END, MARK_START, engine, fold
 from .query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse
 
+logger = logging.getLogger(__name__)
 Kind = SearchEntry.Kind
 PER_PAGE = 20
 MAX_PAGE = 50
@@ -176,7 +182,7 @@ def search(text, *, filters=None, page=1, per_page=PER_PAGE, with_facets=True):
     results.page = page
 
     if with_facets:
-        results.facets, results.total = _facets(where, where_params, filters)
+        results.facets, results.total = _cached_facets(query, where, where_params, filters)
     filter_sql, filter_params = _filters_sql(filters)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -190,6 +196,31 @@ def search(text, *, filters=None, page=1, per_page=PER_PAGE, with_facets=True):
     snippets = searcher.snippets(query, [row[0] for row in rows])
     results.hits = _hits(rows, snippets)
     return results
+
+
+def _cached_facets(query, where, where_params, filters):
+    """_facets(), kept in the cache for the next page of the same search until the public
+    generation changes (config/cache.py: every publish or edit of public data) or
+    PUBLIC_CACHE_SECONDS pass."""
+    from config.cache import public_generation
+
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    generation = public_generation() if seconds else None
+    if generation is None:
+        return _facets(where, where_params, filters)
+    fingerprint = json.dumps([query.text, sorted(filters.items())], default=str)
+    key = f"search-facets:{generation}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+    try:
+        found = cache.get(key)
+    except Exception:
+        found = None
+    if found is None:
+        found = _facets(where, where_params, filters)
+        try:
+            cache.set(key, found, seconds)
+        except Exception:
+            logger.warning("Search facets not cached: the cache is unreachable.", exc_info=True)
+    return found
 
 
 def _facets(where, where_params, filters):
@@ -314,8 +345,10 @@ def _public_quotes_prefetch():
 
     return Prefetch(
         "quotes",
+        # Only what the passage link needs: an article's body can be long.
         queryset=Quote.objects.public()
         .select_related("article")
+        .only("pk", "claim_id", "text", "start", "article__slug", "article__published_on")
         .order_by("article__published_on", "start"),
         to_attr="search_quotes",
     )

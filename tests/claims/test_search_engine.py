@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Language
 from claims import search
@@ -348,3 +349,33 @@ def test_manage_py_check_is_quiet_with_a_full_text_engine():
 
 def test_the_engine_matches_the_database():
     assert engine().name == {"postgresql": "postgresql", "sqlite": "sqlite-fts5"}[connection.vendor]
+
+
+@override_settings(PUBLIC_CACHE_SECONDS=300)
+def test_facets_are_reused_for_the_next_page_until_public_data_changes(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    for n in range(3):
+        article(title=f"Sanctions report {n}")
+    with CaptureQueriesContext(connection) as page_one:
+        first = search.search("sanctions", page=1, per_page=2)
+    with CaptureQueriesContext(connection) as page_two:
+        second = search.search("sanctions", page=2, per_page=2)
+
+    # The facets query (and its labels') is not run again for the next page.
+    assert len(page_two) < len(page_one)
+    assert [(v.value, v.count) for v in second.facets["kind"]] == [("article", 3)]
+
+    from config.services import save_stamped
+
+    edited = article(title="Other news")
+    edited.title = "Sanctions report 4"
+    with django_capture_on_commit_callbacks(execute=True):
+        save_stamped(edited)  # as the admin and the services save
+    after = search.search("sanctions", page=1, per_page=2)
+
+    assert first.total == second.total == 3
+    assert after.total == 4
