@@ -1,4 +1,4 @@
-.PHONY: run test lint fmt
+.PHONY: run test lint fmt bench
 
 run:
 	python3 dev.py serve
@@ -14,3 +14,9 @@ lint:
 fmt:
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+# The peer benchmarks (benchmarks/run.py): Datasette from requirements-bench.lock, then one
+# table of ratios with their goals. A few minutes; needs PostgreSQL on 127.0.0.1:5432.
+bench:
+	.venv/bin/pip install -q --require-hashes -r requirements-bench.lock
+	.venv/bin/python benchmarks/run.py

@@ -27,7 +27,11 @@ def topic_detail(request, slug):
     subtopics = [t for t in tree if t.parent_id == topic.pk]
     claims = Claim.objects.published().about_any([t.pk for t in tree])
 
-    filterset = TopicClaimFilter(request.GET or None, queryset=claims, topic=topic)
+    # Lazy like the rest: only the cached fragments use it, and building it was about a
+    # quarter of a cache hit's time.
+    filterset = SimpleLazyObject(
+        lambda: TopicClaimFilter(request.GET or None, queryset=claims, topic=topic)
+    )
     # Claims are paged (not experts), so one prolific expert cannot make a page unbounded;
     # within a page each expert's claims stay together under one heading.
     page_obj = SimpleLazyObject(

@@ -5,11 +5,14 @@ parameter, never silently ignored: unknown parameters, malformed filter values, 
 ordering fields and page sizes above the cap are all refused.
 """
 
+import re
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -50,6 +53,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_page_size(self, request):
         return _page_size(request, self.page_size_query_param)
 
+    def page_rows(self, queryset, request, view=None):
+        """(The requested page of `queryset` as a lazy slice, `queryset` for its count), for
+        the page's validators (config/api_caching.py). A page that paginate_queryset will
+        refuse (404) has no rows; the last page by name (`last`) is every row."""
+        size = self.get_page_size(request)
+        number = request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            return queryset, queryset
+        try:
+            number = int(number)
+        except ValueError:
+            return queryset.none(), None
+        if number < 1:
+            return queryset.none(), None
+        return queryset[(number - 1) * size : number * size], queryset
+
 
 class CursorPagination(pagination.CursorPagination):
     """Opaque `?cursor=` links that stay stable while new rows arrive; `page_size` up to 100."""
@@ -61,6 +80,33 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         return _page_size(request, self.page_size_query_param)
+
+    def page_rows(self, queryset, request, view=None):
+        """(The requested page of `queryset` and the row after it, which sets the `next` link,
+        as a lazy slice, None), for the page's validators (config/api_caching.py): the steps
+        of paginate_queryset, short of running the query. A cursor it will refuse has no rows.
+        """
+        size = self.get_page_size(request)
+        ordering = self.get_ordering(request, queryset, view)
+        try:
+            cursor = self.decode_cursor(request)
+        except exceptions.NotFound:
+            return queryset.none(), None
+        offset, reverse, position = cursor if cursor is not None else (0, False, None)
+        if reverse:
+            queryset = queryset.order_by(
+                *(key[1:] if key.startswith("-") else f"-{key}" for key in ordering)
+            )
+        else:
+            queryset = queryset.order_by(*ordering)
+        if position is not None:
+            key = ordering[0]
+            lookup = "lt" if reverse != key.startswith("-") else "gt"
+            try:
+                queryset = queryset.filter(**{f"{key.lstrip('-')}__{lookup}": position})
+            except (ValueError, TypeError, DjangoValidationError):
+                return queryset.none(), None
+        return queryset[offset : offset + size + 1], None
 
     def paginate_queryset(self, queryset, request, view=None):
         # A cursor is opaque but not signed: a tampered one, or one made for another
@@ -174,6 +220,44 @@ class ListLinkField(serializers.Field):
         url = f"{reverse(self.view_name)}?{urlencode({self.parameter: obj.slug})}"
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+# Stands for the looked-up value in a reversed route: digits, so any converter accepts it.
+_PLACEHOLDER = "7300519460021"
+# Values that reverse() would put in the path unchanged; anything else takes reverse() itself.
+_PLAIN_SEGMENT = re.compile(r"[-A-Za-z0-9_]+")
+
+
+@lru_cache(maxsize=256)
+def _route(view_name, kwarg, urlconf, script_prefix):
+    return reverse(view_name, kwargs={kwarg: _PLACEHOLDER}, urlconf=urlconf)
+
+
+class RouteTemplateMixin:
+    """Hyperlinks from the route reversed once (per view, URLconf and script prefix) with a
+    placeholder for the looked-up value, rather than from reverse() per object: a page of 50
+    claims links some 370 objects, and reverse() was a quarter of its serialization time."""
+
+    def get_url(self, obj, view_name, request, format):
+        if format or getattr(request, "versioning_scheme", None) is not None:
+            return super().get_url(obj, view_name, request, format)
+        if hasattr(obj, "pk") and obj.pk in (None, ""):
+            return None
+        value = str(getattr(obj, self.lookup_field))
+        if not _PLAIN_SEGMENT.fullmatch(value):
+            return super().get_url(obj, view_name, request, format)
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        route = _route(view_name, self.lookup_url_kwarg, urlconf, get_script_prefix())
+        url = route.replace(_PLACEHOLDER, value)
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class IdentityLinkField(RouteTemplateMixin, serializers.HyperlinkedIdentityField):
+    """HyperlinkedIdentityField, faster (RouteTemplateMixin)."""
+
+
+class RelatedLinkField(RouteTemplateMixin, serializers.HyperlinkedRelatedField):
+    """HyperlinkedRelatedField, faster (RouteTemplateMixin)."""
 
 
 class OptionalUrlField(serializers.URLField):

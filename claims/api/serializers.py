@@ -16,7 +16,7 @@ from articles.api.serializers import OutletSummarySerializer, correction_field
 from articles.models import Article
 from claims import jsonld
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Stance, Topic, Treaty
-from config.api import HtmlUrlField, ListLinkField
+from config.api import HtmlUrlField, IdentityLinkField, ListLinkField, RelatedLinkField
 from config.models import DatePrecision
 from experts.api.serializers import OrganizationSummarySerializer
 from experts.models import Affiliation, Expert
@@ -85,9 +85,7 @@ class ClaimSpeakerSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="speaker.id", read_only=True)
     slug = serializers.SlugField(source="speaker.slug", read_only=True)
     name = serializers.CharField(source="speaker.display_name", read_only=True)
-    url = serializers.HyperlinkedRelatedField(
-        source="speaker", view_name="api:expert-detail", read_only=True
-    )
+    url = RelatedLinkField(source="speaker", view_name="api:expert-detail", read_only=True)
     html_url = PageUrlField(source="speaker")
     role = RoleSerializer(
         source="speaker_role",
@@ -99,7 +97,7 @@ class ClaimSpeakerSerializer(serializers.Serializer):
 
 class ExpertSummarySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
-    url = serializers.HyperlinkedIdentityField(view_name="api:expert-detail")
+    url = IdentityLinkField(view_name="api:expert-detail")
     html_url = HtmlUrlField()
 
     class Meta:
@@ -116,9 +114,7 @@ class ClaimTopicSerializer(serializers.ModelSerializer):
         help_text="The claim's answer to the topic's question; null when the claim touches "
         "the topic without answering it.",
     )
-    url = serializers.HyperlinkedRelatedField(
-        source="topic", view_name="api:topic-detail", read_only=True
-    )
+    url = RelatedLinkField(source="topic", view_name="api:topic-detail", read_only=True)
 
     class Meta:
         model = ClaimTopic
@@ -136,9 +132,7 @@ class ClaimProvisionSerializer(serializers.ModelSerializer):
         help_text="How the claim uses the provision.",
     )
     note = serializers.CharField(read_only=True, help_text="The editor's note on the link.")
-    url = serializers.HyperlinkedRelatedField(
-        source="provision", view_name="api:provision-detail", read_only=True
-    )
+    url = RelatedLinkField(source="provision", view_name="api:provision-detail", read_only=True)
     html_url = PageUrlField(source="provision")
 
     class Meta:
@@ -148,7 +142,7 @@ class ClaimProvisionSerializer(serializers.ModelSerializer):
 
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    url = IdentityLinkField(view_name="api:article-detail")
     html_url = HtmlUrlField()
 
     class Meta:
@@ -196,7 +190,7 @@ class PredictionSerializer(serializers.Serializer):
 class ClaimSerializer(serializers.ModelSerializer):
     """A published claim with its speaker, topics, cited provisions and public quotes."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    url = IdentityLinkField(view_name="api:claim-detail")
     html_url = HtmlUrlField()
     kind = serializers.ChoiceField(choices=Claim.Kind.choices, read_only=True)
     made_on = serializers.DateField(
@@ -253,7 +247,7 @@ class ClaimJSONLDSerializer(serializers.BaseSerializer):
 
 
 class ClaimLinkSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    url = IdentityLinkField(view_name="api:claim-detail")
     html_url = HtmlUrlField()
 
     class Meta:
@@ -265,7 +259,7 @@ class ClaimLinkSerializer(serializers.ModelSerializer):
 class QuoteSerializer(serializers.ModelSerializer):
     """A verbatim quote of a published claim in a published article, with its offsets."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:quote-detail")
+    url = IdentityLinkField(view_name="api:quote-detail")
     html_url = HtmlUrlField(help_text="The article page, scrolled to the highlighted quote.")
     start = serializers.IntegerField(
         read_only=True, help_text="Offset of the quote's first character in the article body."
@@ -304,7 +298,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     """A topic with the question it answers, its place in the tree and its counts."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail")
+    url = IdentityLinkField(view_name="api:topic-detail")
     html_url = HtmlUrlField()
     parent = serializers.SlugRelatedField(
         slug_field="slug",
@@ -352,7 +346,7 @@ class TopicSerializer(serializers.ModelSerializer):
 class TreatySerializer(serializers.ModelSerializer):
     """A treaty whose provisions claims cite; its provisions are linked, not embedded."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:treaty-detail")
+    url = IdentityLinkField(view_name="api:treaty-detail")
     html_url = HtmlUrlField()
     parties = serializers.ListField(
         source="party_list", child=serializers.CharField(), read_only=True
@@ -391,7 +385,7 @@ class TreatySerializer(serializers.ModelSerializer):
 
 
 class TreatySummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:treaty-detail")
+    url = IdentityLinkField(view_name="api:treaty-detail")
     html_url = HtmlUrlField()
 
     class Meta:
@@ -413,7 +407,7 @@ class ProvisionClaimsLinkField(ListLinkField):
 class ProvisionSerializer(serializers.ModelSerializer):
     """A numbered part of a treaty (article, paragraph …) addressed like `art_4__para_1`."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail")
+    url = IdentityLinkField(view_name="api:provision-detail")
     html_url = HtmlUrlField()
     treaty = TreatySummarySerializer(read_only=True)
     citation_label = serializers.CharField(
