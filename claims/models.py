@@ -323,6 +323,10 @@ class Claim(Reviewed, Stamped):
                 violation_error_message="Only predictions have a due date and an outcome.",
             ),
         ]
+        indexes = [
+            # The API's default order and its freshness check read the newest claims first.
+            models.Index(fields=["-created", "-id"], name="claim_created_desc"),
+        ]
 
     def __str__(self):
         return self.summary

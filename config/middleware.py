@@ -24,6 +24,13 @@ RETRY_AFTER_SECONDS = 30
 BARE_503_PAGE = "<!doctype html><title>Temporarily unavailable</title><p>Please try again shortly."
 
 
+def statement_timed_out(exception):
+    """Whether the database cancelled the query at its statement_timeout (the database is up,
+    the query was too slow), rather than being unreachable."""
+    cause = exception.__cause__
+    return type(cause).__name__ == "QueryCanceled" or getattr(cause, "sqlstate", "") == "57014"
+
+
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or with reverse proxies in front, the entry of
     X-Forwarded-For the nearest trusted proxy wrote (the API throttle's rule, so the two agree).
@@ -91,22 +98,28 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.error("Database unavailable: %s", exception, exc_info=exception)
-        if request.path_info.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": "The service is temporarily unavailable. Please try again shortly."},
-                status=503,
-            )
+        timed_out = statement_timed_out(exception)
+        if timed_out:
+            logger.error("Statement timeout on %s: %s", request.path_info, exception)
         else:
-            response = HttpResponse(self.page(request), status=503)
+            logger.error("Database unavailable: %s", exception, exc_info=exception)
+        if request.path_info.startswith("/api/"):
+            detail = (
+                "The request took too long to answer; narrow it with filters or try again."
+                if timed_out
+                else "The service is temporarily unavailable. Please try again shortly."
+            )
+            response = JsonResponse({"detail": detail}, status=503)
+        else:
+            response = HttpResponse(self.page(request, timed_out=timed_out), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response
 
     @staticmethod
-    def page(request):
+    def page(request, *, timed_out=False):
         try:
-            return render_to_string("503.html", request=request)
+            return render_to_string("503.html", {"timed_out": timed_out}, request=request)
         except DatabaseError:
             # A context processor needed the database too: a bare page rather than a 500.
             return BARE_503_PAGE

@@ -4,7 +4,7 @@ import json
 import socket
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -139,3 +139,23 @@ def test_the_503_page_falls_back_to_plain_text_if_rendering_needs_the_database(r
 
 def test_other_errors_are_left_to_the_500_handler(rf):
     assert answer(rf, "/topics/", ValueError("a bug")) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_a_statement_timeout_is_503_saying_the_page_took_too_long(rf):
+    def slow_view(request):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 10")
+            cursor.execute("SELECT pg_sleep(1)")
+
+    request = rf.get("/experts/oleksandr-musienko/")
+    middleware = DatabaseUnavailableMiddleware(slow_view)
+    with pytest.raises(OperationalError) as raised:
+        middleware(request)
+    response = middleware.process_exception(request, raised.value)
+
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "This page took too long" in html
+    assert "cannot reach its database" not in html
