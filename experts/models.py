@@ -14,7 +14,7 @@ from config.models import Stamped
 from experts.names import name_key, name_key_words
 
 # pg_trgm similarity of two name keys above which the admin warns of a probable duplicate.
-SIMILAR_NAME_THRESHOLD = 0.6
+SIMILAR_NAME_THRESHOLD = 0.7
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
 
