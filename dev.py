@@ -31,6 +31,12 @@ def ensure_venv(lock):
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV}", flush=True)
         venv.create(VENV, with_pip=True)
+    # The pinned pip first: the one venv ships may be too old to install the lock.
+    install_lock(ROOT / "requirements-pip.lock")
+    install_lock(lock)
+
+
+def install_lock(lock):
     # Reinstall only when the lock file changed since the last install.
     stamp = VENV / f".installed-{lock.stem}"
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
