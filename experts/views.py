@@ -13,6 +13,11 @@ from experts.models import Affiliation, Expert
 WIKIDATA_URL = "https://www.wikidata.org/wiki/{}"
 TIMELINE_COLOURS = 6
 TIMELINE_DOT_SPACING = 15
+# The expert profile's bounded lists: the timeline's latest claims, the latest predictions and
+# the latest articles quoting the expert.
+TIMELINE_MAX = 100
+PREDICTIONS_MAX = 20
+ARTICLES_MAX = 20
 
 
 def current_affiliations():
@@ -74,19 +79,21 @@ def expert_detail(request, slug):
     page_obj = paginate(
         request, claims.with_card_data(user=request.user).order_by("-made_on", "-pk")
     )
+    # The timeline, predictions and articles are bounded, so a prolific expert's page stays
+    # the size of anyone's: the paged claims above hold everything.
     first_topic = ClaimTopic.objects.filter(claim=OuterRef("pk")).order_by("topic__title", "pk")
-    overview = list(
-        claims.annotate(
-            topic_title=Subquery(first_topic.values("topic__title")[:1]),
-            topic_slug=Subquery(first_topic.values("topic__slug")[:1]),
-        ).order_by("made_on", "pk")
+    latest = claims.annotate(
+        topic_title=Subquery(first_topic.values("topic__title")[:1]),
+        topic_slug=Subquery(first_topic.values("topic__slug")[:1]),
+    ).order_by("-made_on", "-pk")[:TIMELINE_MAX]
+    overview = list(latest)[::-1]
+    predictions = list(
+        claims.filter(kind=Claim.Kind.PREDICTION).order_by("-made_on", "-pk")[: PREDICTIONS_MAX + 1]
     )
-    articles = list(
-        Article.objects.published()
-        .quoting(claims)
-        .select_related("outlet")
-        .order_by("-published_on", "title")
-    )
+    quoting = Article.objects.published().quoting(claims).select_related("outlet")
+    articles = list(quoting.order_by("-published_on", "title")[: ARTICLES_MAX + 1])
+    first_quoted = quoting.order_by("published_on", "title").first() if articles else None
+    claim_total = page_obj.paginator.count
     url = request.build_absolute_uri(expert.get_absolute_url())
     return render(
         request,
@@ -96,11 +103,13 @@ def expert_detail(request, slug):
             "page_obj": page_obj,
             "query_string": query_string_without_page(request),
             "claim_groups": group_by_topic(page_obj),
-            "claim_total": len(overview),
-            "predictions": [claim for claim in overview if claim.kind == Claim.Kind.PREDICTION],
-            "timeline": timeline(overview),
-            "articles": articles,
-            "first_quoted": articles[-1] if articles else None,
+            "claim_total": claim_total,
+            "predictions": predictions[:PREDICTIONS_MAX],
+            "more_predictions": len(predictions) > PREDICTIONS_MAX,
+            "timeline": timeline(overview, total=claim_total),
+            "articles": articles[:ARTICLES_MAX],
+            "more_articles": len(articles) > ARTICLES_MAX,
+            "first_quoted": first_quoted,
             "last_quoted": articles[0] if articles else None,
             "wikidata_url": WIKIDATA_URL.format(expert.wikidata_id) if expert.wikidata_id else "",
             "structured_data": person_data(expert, url=url),
@@ -142,8 +151,11 @@ def group_by_topic(claims):
     return result
 
 
-def timeline(claims):
+def timeline(claims, *, total):
     """Points for the SVG strip of claims by date, oldest first.
+
+    `claims` may be the latest of the expert's `total` claims; the result says how many it
+    leaves out (`omitted`).
 
     `x` is the date's place in per cent of the strip; claims of the same date sit side by side
     around it (`dx`, in pixels). Each topic gets a colour slot, in order of first appearance.
@@ -175,6 +187,7 @@ def timeline(claims):
         "first": claims[0],
         "last": claims[-1],
         "points": points,
+        "omitted": total - len(claims),
         "legend": [
             {"slot": slot, "title": title or _("No topic")} for slot, title in slots.values()
         ],

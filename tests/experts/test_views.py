@@ -421,8 +421,9 @@ def test_profile_query_count(client, django_assert_num_queries):
     expert = ExpertFactory()
     quoted_claims(expert, 3)
     # expert, variants, affiliations, claim count, claim page, 4 card prefetches
-    # (speaker roles, topics, provisions, quotes), timeline overview, articles
-    with django_assert_num_queries(11):
+    # (speaker roles, topics, provisions, quotes), timeline, predictions, latest articles,
+    # first article
+    with django_assert_num_queries(13):
         client.get(expert.get_absolute_url())
 
 
@@ -434,3 +435,57 @@ def test_topic_ordering_is_not_affected_by_other_experts(client):
     content = client.get(expert.get_absolute_url()).content.decode()
     assert "Mine." in content
     assert "Someone else" not in content
+
+
+def test_prolific_expert_profile_bounds_timeline_predictions_and_articles(client, monkeypatch):
+    """A page for an expert with thousands of claims must stay the size of anyone's: the
+    timeline, predictions and articles show the latest few and say so."""
+    monkeypatch.setattr("experts.views.TIMELINE_MAX", 3)
+    monkeypatch.setattr("experts.views.PREDICTIONS_MAX", 2)
+    monkeypatch.setattr("experts.views.ARTICLES_MAX", 2)
+    expert = ExpertFactory()
+    claims = []
+    for day in range(5):
+        claim = ClaimFactory(
+            speaker=expert,
+            kind=Claim.Kind.PREDICTION,
+            made_on=datetime.date(2024, 1, 1) + datetime.timedelta(day),
+            summary=f"Prediction number {day}.",
+        )
+        QuoteFactory(
+            claim=claim,
+            article__title=f"Story {day}",
+            article__published_on=datetime.date(2023, 1, 1) + datetime.timedelta(day),
+        )
+        claims.append(claim)
+    content = client.get(expert.get_absolute_url()).content.decode()
+    facts = content.split('class="facts"')[1].split("</dl>")[0]
+    assert "<dt>Claims</dt><dd>5</dd>" in facts
+    # The first quoted date is still the oldest article's, not the oldest one shown.
+    first = content.split("First quoted</dt>")[1]
+    assert first.startswith('<dd><time datetime="2023-01-01">')
+
+    timeline = content.split('<svg class="timeline"')[1].split("</svg>")[0]
+    assert "The latest 3 of 5 claims" in timeline
+    shown = [claim for claim in claims if claim.get_absolute_url() in timeline]
+    assert shown == claims[2:]
+    assert "The latest 3 claims are shown" in content
+
+    predictions = content.split('id="predictions"')[1].split("</section>")[0]
+    assert "Prediction number 4." in predictions
+    assert "Prediction number 3." in predictions
+    assert "Prediction number 2." not in predictions
+    assert "The latest 2 predictions are shown" in predictions
+
+    articles = content.split('id="articles"')[1].split("</section>")[0]
+    assert "Story 4" in articles and "Story 3" in articles
+    assert "Story 2" not in articles
+    assert "The latest 2 articles are shown" in articles
+
+
+def test_profile_without_more_than_the_bounds_says_nothing_is_left_out(client):
+    expert = ExpertFactory()
+    quoted_claims(expert, 3)
+    content = client.get(expert.get_absolute_url()).content.decode()
+    assert "3 claims from" in content
+    assert "are shown" not in content
