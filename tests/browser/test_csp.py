@@ -110,3 +110,23 @@ def test_redoc_works_under_the_policy(browse, site_url):
     expect(page.locator("[data-role='search:results'] li").first).to_be_visible()
     unexpected = [problem for problem in problems if REDOC_LOGO not in problem]
     assert not unexpected, "\n".join(unexpected)
+
+
+def test_browsable_api_works_under_the_policy(browse, site_url):
+    """A partner exploring the API in a browser gets DRF's pages, styled and scripted, with
+    no refusal: its inline style attributes are replaced by our stylesheet."""
+    page, problems = browse()
+
+    page.goto(site_url + reverse("api:claim-list"))
+
+    expect(page.get_by_role("heading", name="Claim List")).to_be_visible()
+    # The format menu is built by DRF's scripts (Bootstrap's dropdown).
+    page.locator(".format-selection .dropdown-toggle").click()
+    expect(page.locator(".format-selection .dropdown-menu a", has_text="json")).to_be_visible()
+    # The filters button sits on the right of the toolbar, as DRF lays it out.
+    filters = page.get_by_role("button", name="Filters")
+    box = filters.bounding_box()
+    assert box["x"] > 640, box
+    filters.click()
+    expect(page.locator("#filtersModal")).to_be_visible()
+    assert not problems, "\n".join(problems)
