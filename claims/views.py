@@ -7,12 +7,14 @@ from django.utils.functional import SimpleLazyObject
 from claims import jsonld
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
+from config.cache import public_page
 from config.public import gone_or_404, paginate, preview_label, query_string_without_page
 
 OTHER_CLAIMS_SHOWN = 5
 PROVISIONS_PER_PAGE = 100
 
 
+@public_page
 def topic_list(request):
     topics = Topic.objects.with_counts().order_by("title", "pk").in_tree_order()
     return render(request, "claims/topic_list.html", {"page_obj": paginate(request, topics)})
@@ -21,6 +23,7 @@ def topic_list(request):
 CLAIMS_PER_PAGE = 25
 
 
+@public_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     tree = Topic.objects.subtree(topic)
@@ -126,6 +129,7 @@ def claim_detail(request, pk):
     return render(request, "claims/claim_detail.html", context)
 
 
+@public_page
 def treaty_list(request):
     treaties = Treaty.objects.with_counts().order_by(
         F("signed_on").desc(nulls_last=True), "title", "pk"
@@ -133,6 +137,7 @@ def treaty_list(request):
     return render(request, "claims/treaty_list.html", {"page_obj": paginate(request, treaties)})
 
 
+@public_page
 def treaty_detail(request, slug):
     treaty = get_object_or_404(Treaty, slug=slug)
     provisions = (
@@ -154,6 +159,7 @@ def treaty_detail(request, slug):
     return render(request, "claims/treaty_detail.html", context)
 
 
+@public_page
 def provision_detail(request, slug, address):
     provision = get_object_or_404(
         Provision.objects.for_citation(), treaty__slug=slug, address=address

@@ -7,6 +7,9 @@ can change what readers see bumps that generation after its transaction commits
 cache write, with no list of keys to hunt down. The orphans expire after
 PUBLIC_CACHE_SECONDS.
 
+Whole responses of the busiest pages (`public_page`) are kept the same way, so a repeat
+anonymous read of a topic page runs no query at all.
+
 So a reader sees a correction on the first request after the commit; if the bump is lost
 (the cache was unreachable at that moment), at most PUBLIC_CACHE_SECONDS later. The same
 purge then calls the CDN_PURGE_HOOKS, so a CDN in front drops its copies too.
@@ -15,6 +18,7 @@ The cache is never load-bearing: when it is unreachable, pages render from the d
 the failure is logged.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -205,3 +209,50 @@ def cached_fragment(request, name, vary_on, render):
         logger.warning("Public cache unreachable; %s not stored.", name, exc_info=True)
         setattr(request, _REQUEST_ATTRIBUTE, _UNAVAILABLE)
     return html
+
+
+def public_page(view):
+    """Decorate a public page's view: anonymous readers get the whole response from the cache,
+    kept and dropped like the fragments (see `cached_fragment`).
+
+    Only a plain 200 is kept, and never one that set a cookie or used the CSP nonce (the next
+    reader's header would carry another). Middleware runs on every response as usual, so the
+    security headers and the CSP are never stale.
+    """
+
+    name = f"page:{view.__module__}.{view.__qualname__}"
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_cache_for(request):
+            return view(request, *args, **kwargs)
+        key = fragment_cache_key(request, name, [args, sorted(kwargs.items())])
+        if key is None:
+            return view(request, *args, **kwargs)
+        try:
+            response = cache.get(key)
+        except Exception:
+            logger.warning("Public cache unreachable; rendering %s uncached.", name, exc_info=True)
+            setattr(request, _REQUEST_ATTRIBUTE, _UNAVAILABLE)
+            return view(request, *args, **kwargs)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if _may_keep(request, response):
+            try:
+                cache.set(key, response, timeout=settings.PUBLIC_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Public cache unreachable; %s not stored.", name, exc_info=True)
+        return response
+
+    return wrapper
+
+
+def _may_keep(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not isinstance(getattr(request, "_csp_nonce", None), str)
+        and "private" not in response.get("Cache-Control", "")
+    )

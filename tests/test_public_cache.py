@@ -378,3 +378,66 @@ def test_publishing_succeeds_when_the_cache_is_down(
     claim.refresh_from_db()
     assert claim.status == PublicationStatus.PUBLISHED
     assert "Could not bump the public cache generation" in caplog.text
+
+
+# Whole pages
+
+
+def test_a_repeat_anonymous_read_of_a_topic_page_runs_no_query(reader, topic):
+    published_claim_on(topic, summary="Kept whole.")
+    url = topic.get_absolute_url()
+    first, _ = get_counting(reader, url)
+
+    second, queries = get_counting(reader, url)
+
+    assert queries == []
+    assert second.content == first.content
+    # Middleware still runs on the kept response: the security headers are there.
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_page_kept_whole_shows_a_newly_published_claim_to_the_next_reader(
+    reader, editor, topic, django_capture_on_commit_callbacks
+):
+    published_claim_on(topic, summary="The first claim.")
+    claim = published_claim_on(
+        topic, summary="The claim under review.", status=PublicationStatus.IN_REVIEW
+    )
+    url = topic.get_absolute_url()
+    assertNotContains(reader.get(url), "The claim under review.")
+    assertNotContains(reader.get(url), "The claim under review.")  # now from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_publish(claim=claim, user=editor)
+
+    assertContains(reader.get(url), "The claim under review.")
+
+
+def test_pages_kept_whole_are_apart_per_path_and_query(reader, topic):
+    other = TopicFactory(title="Russia's role", slug="russia-role")
+    published_claim_on(topic, summary="About China.")
+    published_claim_on(other, summary="About Russia.")
+    published_claim_on(topic, summary="A prediction.", kind="prediction")
+    reader.get(topic.get_absolute_url())
+
+    assertContains(reader.get(other.get_absolute_url()), "About Russia.")
+    filtered = reader.get(topic.get_absolute_url(), {"kind": "prediction"})
+    assertContains(filtered, "A prediction.")
+    assertNotContains(filtered, "About China.")
+
+
+def test_a_missing_topic_is_not_kept(reader):
+    assert reader.get("/topics/nothing-here/").status_code == 404
+    TopicFactory(slug="nothing-here", title="Now here")
+    assertContains(reader.get("/topics/nothing-here/"), "Now here")
+
+
+def test_staff_never_get_a_page_kept_for_readers(reader, editor_client, topic):
+    published_claim_on(topic)
+    url = topic.get_absolute_url()
+    reader.get(url)
+
+    _, queries = get_counting(editor_client, url)
+
+    assert touches_claims(queries)
