@@ -3,8 +3,9 @@
 
 python3 dev.py serve   create .venv, install the locked dependencies, migrate, load the
                        demo data, create an editor account and serve http://127.0.0.1:8000
-python3 dev.py test    install the test dependencies and run the whole test suite
-                       (extra arguments go to pytest: python3 dev.py test tests/claims -k quote)
+python3 dev.py test    install the test dependencies and run the whole test suite on every
+                       core (extra arguments go to pytest instead, and it runs in one process
+                       unless they say -n: python3 dev.py test tests/claims -k quote)
 """
 
 import hashlib
@@ -63,8 +64,9 @@ def serve(args):
 def test(args):
     ensure_venv(ROOT / "requirements-test.lock")
     # The suite picks config.settings.test itself; a DATABASE_URL in the environment is honoured.
+    # The whole suite runs on every core (pytest-xdist); a chosen part runs as asked.
     try:
-        run(PYTHON, "-m", "pytest", *args)
+        run(PYTHON, "-m", "pytest", *(args or ["-n", "auto"]))
     except subprocess.CalledProcessError as error:
         sys.exit(error.returncode)
 

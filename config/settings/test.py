@@ -20,6 +20,11 @@ PUBLIC_CACHE_SECONDS = 0
 # The same test database under a second alias, for the read-replica router's tests (no test
 # routes to it unless it installs config.db_router; see tests/test_db_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# SQLite tests run in memory. Said outright because pytest-django, running the suite on several
+# cores, only recognises Django's own SQLite engine by name and would give config.sqlite a file.
+for _database in DATABASES.values():  # noqa: F405
+    if _database["ENGINE"] == "config.sqlite":
+        _database.setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DATABASE_ROUTERS = []
 # The suite sends thousands of requests from one address; throttling tests set their own rates.
 REST_FRAMEWORK = {
