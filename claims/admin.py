@@ -212,7 +212,7 @@ class QuoteAdmin(StampedAdmin):
                 )
             return fieldsets
         if obj.orphaned:
-            return [
+            fieldsets = [
                 (
                     "Orphaned: its text is no longer in the article's body",
                     {
@@ -224,6 +224,7 @@ class QuoteAdmin(StampedAdmin):
                 ),
                 (None, {"fields": ["claim", "article", "text", "occurrence", ("start", "end")]}),
             ]
+            return self.with_opened_version(request, obj, fieldsets)
         return super().get_fieldsets(request, obj)
 
     def save_model(self, request, obj, form, change):

@@ -287,7 +287,11 @@ class StampedAdmin(VersionHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        return self.with_opened_version(request, obj, super().get_fieldsets(request, obj))
+
+    def with_opened_version(self, request, obj, fieldsets):
+        """`fieldsets` carrying the hidden opened-version field when `obj`'s form checks edit
+        conflicts; an admin that builds its own fieldsets passes them through this."""
         if not self.checks_edit_conflicts(request, obj) or not fieldsets:
             return fieldsets
         if OPENED_VERSION_FIELD in flatten_fieldsets(fieldsets):

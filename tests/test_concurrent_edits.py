@@ -13,7 +13,9 @@ from django.utils import formats, timezone
 from pytest_django.asserts import assertContains
 
 from articles.models import Article
+from articles.services import article_update_body
 from claims.models import Claim
+from claims.services import quote_create
 from config.models import PublicationStatus
 from experts.models import Expert
 from tests.admin_helpers import form_data
@@ -167,6 +169,35 @@ def test_second_expert_save_is_refused_with_its_inlines(first, second, editor):
         "Andrey Lankov",
     }
     assert list(expert.affiliations.values_list("role_title", flat=True)) == ["Professor"]
+
+
+def test_second_repair_of_an_orphaned_quote_is_refused_and_the_first_kept(first, second, editor):
+    body = "Intro. China has the leverage to stop it, said the expert. The end."
+    article = ArticleFactory(body=body)
+    quote = quote_create(
+        claim=ClaimFactory(), article=article, text="China has the leverage to stop it"
+    )
+    article_update_body(
+        article=article,
+        body="Intro. Beijing could stop it, and Moscow knows, said the expert. The end.",
+    )
+    quote.refresh_from_db()
+    assert quote.orphaned
+    url = change_url(quote)
+    opened = second.get(url)
+    # The orphan page builds its own fieldsets; the version must still be on the page.
+    assertContains(opened, 'type="hidden" name="opened_version"')
+    first_data = form_data(first.get(url))
+    second_data = form_data(opened)
+
+    saved = first.post(url, first_data | {"text": "Beijing could stop it"})
+    refused = second.post(url, second_data | {"text": "Moscow knows"})
+
+    assert saved.status_code == 302
+    assert conflict(refused)["who"] == editor.username
+    quote.refresh_from_db()
+    assert quote.text == "Beijing could stop it"
+    assert not quote.orphaned
 
 
 @pytest.mark.skipif(
