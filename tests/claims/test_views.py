@@ -429,10 +429,13 @@ def test_topic_page_queries_do_not_grow_with_claims(client, topic):
     assert_queries_do_not_grow(client, topic.get_absolute_url(), claims_on(topic))
 
 
-def test_topic_page_runs_eleven_queries(client, topic, django_assert_num_queries):
+def test_topic_page_runs_twelve_queries(client, topic, django_assert_num_queries):
     claims_on(topic)(5)
 
-    with django_assert_num_queries(11):
+    # topic, sub-topics, at a glance (claims, then outlets), stance counts, the filter's
+    # expert choices, claim count, the page and its 4 card prefetches (roles, topics,
+    # provisions, quotes)
+    with django_assert_num_queries(12):
         client.get(topic.get_absolute_url())
 
 
