@@ -224,7 +224,7 @@ class ClaimQuerySet(models.QuerySet):
 
         summary = self.order_by().aggregate(
             experts=Count("speaker", distinct=True),
-            claims=Count("pk"),
+            claims=Count("pk", distinct=True),
             first=Min("made_on"),
             last=Max("made_on"),
         )
