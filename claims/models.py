@@ -179,6 +179,19 @@ class ClaimQuerySet(models.QuerySet):
         """Claims made by `expert`."""
         return self.filter(speaker=expert)
 
+    def predictions(self):
+        """Claims that are predictions (they carry a due date and an outcome)."""
+        return self.filter(kind=Claim.Kind.PREDICTION)
+
+    def with_first_topic(self):
+        """Each claim with `topic_title` and `topic_slug` of its first topic A–Z (None when
+        untagged), for summaries that colour or group claims by one topic."""
+        first = ClaimTopic.objects.filter(claim=OuterRef("pk")).order_by("topic__title", "pk")
+        return self.annotate(
+            topic_title=models.Subquery(first.values("topic__title")[:1]),
+            topic_slug=models.Subquery(first.values("topic__slug")[:1]),
+        )
+
     def about_any(self, topics):
         """Claims tagged with at least one of `topics` (topics or ids), each claim once."""
         return self.filter(

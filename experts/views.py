@@ -1,4 +1,4 @@
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, Prefetch
 from django.db.models.functions import Left
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from claims.models import Claim, ClaimTopic
+from claims.models import Claim
 from config.public import paginate, query_string_without_page
 from experts.models import Affiliation, Expert
 
@@ -81,15 +81,9 @@ def expert_detail(request, slug):
     )
     # The timeline, predictions and articles are bounded, so a prolific expert's page stays
     # the size of anyone's: the paged claims above hold everything.
-    first_topic = ClaimTopic.objects.filter(claim=OuterRef("pk")).order_by("topic__title", "pk")
-    latest = claims.annotate(
-        topic_title=Subquery(first_topic.values("topic__title")[:1]),
-        topic_slug=Subquery(first_topic.values("topic__slug")[:1]),
-    ).order_by("-made_on", "-pk")[:TIMELINE_MAX]
+    latest = claims.with_first_topic().order_by("-made_on", "-pk")[:TIMELINE_MAX]
     overview = list(latest)[::-1]
-    predictions = list(
-        claims.filter(kind=Claim.Kind.PREDICTION).order_by("-made_on", "-pk")[: PREDICTIONS_MAX + 1]
-    )
+    predictions = list(claims.predictions().order_by("-made_on", "-pk")[: PREDICTIONS_MAX + 1])
     quoting = Article.objects.published().quoting(claims).select_related("outlet")
     articles = list(quoting.order_by("-published_on", "title")[: ARTICLES_MAX + 1])
     first_quoted = quoting.order_by("published_on", "title").first() if articles else None
