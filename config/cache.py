@@ -184,8 +184,9 @@ def may_cache_for(request):
     return user is None or not user.is_authenticated
 
 
-def cached_fragment(request, name, vary_on, render):
-    """The fragment `name` from the cache, else `render()` (stored for the next reader).
+def cached_fragment(request, name, vary_on, render, *, keep=None):
+    """The fragment `name` from the cache, else `render()` (stored for the next reader, unless
+    `keep(rendered)` says otherwise).
 
     Only for anonymous reads (see may_cache_for); a cache that fails is logged and skipped.
     """
@@ -203,6 +204,8 @@ def cached_fragment(request, name, vary_on, render):
     if html is not None:
         return html
     html = render()
+    if keep is not None and not keep(html):
+        return html
     try:
         cache.set(key, html, timeout=settings.PUBLIC_CACHE_SECONDS)
     except Exception:
@@ -224,26 +227,13 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not may_cache_for(request):
-            return view(request, *args, **kwargs)
-        key = fragment_cache_key(request, name, [args, sorted(kwargs.items())])
-        if key is None:
-            return view(request, *args, **kwargs)
-        try:
-            response = cache.get(key)
-        except Exception:
-            logger.warning("Public cache unreachable; rendering %s uncached.", name, exc_info=True)
-            setattr(request, _REQUEST_ATTRIBUTE, _UNAVAILABLE)
-            return view(request, *args, **kwargs)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-        if _may_keep(request, response):
-            try:
-                cache.set(key, response, timeout=settings.PUBLIC_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Public cache unreachable; %s not stored.", name, exc_info=True)
-        return response
+        return cached_fragment(
+            request,
+            name,
+            [args, sorted(kwargs.items())],
+            lambda: view(request, *args, **kwargs),
+            keep=lambda response: _may_keep(request, response),
+        )
 
     return wrapper
 

@@ -427,12 +427,6 @@ def test_pages_kept_whole_are_apart_per_path_and_query(reader, topic):
     assertNotContains(filtered, "About China.")
 
 
-def test_a_missing_topic_is_not_kept(reader):
-    assert reader.get("/topics/nothing-here/").status_code == 404
-    TopicFactory(slug="nothing-here", title="Now here")
-    assertContains(reader.get("/topics/nothing-here/"), "Now here")
-
-
 def test_staff_never_get_a_page_kept_for_readers(reader, editor_client, topic):
     published_claim_on(topic)
     url = topic.get_absolute_url()
