@@ -53,6 +53,11 @@ _OG_LOCALE = re.compile(
 )
 # Browsers note where a page came from when they save it: <!-- saved from url=(0042)https://… -->
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.I)
+# libxml2, which parses the page for trafilatura, stops at an element nested this deep and
+# drops the rest of the page without failing: a page whose unclosed tags nest (a <div> or
+# <font> never closed, again and again) came out cut to its first few thousand characters.
+# Such a page is refused with the limit named instead.
+PARSER_MAX_DEPTH = 256
 
 
 def sanitize_html(html):
@@ -83,6 +88,7 @@ def read_html_page(data):
 
     if isinstance(data, str):
         data = data.encode("utf-8")
+    _check_depth(data)
     extracted = trafilatura.extract(
         data,
         output_format="html",
@@ -131,6 +137,28 @@ def read_html_page(data):
         source_url=source_url,
         outlet_name=_clean_line(head.get("sitename", "")),
     )
+
+
+def _check_depth(data):
+    """ItemError when the HTML parser would stop reading `data` at PARSER_MAX_DEPTH."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    # The same parser settings as trafilatura's (trafilatura.utils.HTML_PARSER).
+    parser = lxml_html.HTMLParser(
+        collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+    )
+    try:
+        lxml_html.fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError):
+        return  # nothing to read: trafilatura reports it
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise ninjs.ItemError(
+            f"the page nests its HTML elements more than {PARSER_MAX_DEPTH} deep (usually tags "
+            "that are never closed), and the HTML parser stops reading there: the rest of its "
+            "text would be lost, so nothing was imported. Close the page's tags and import it "
+            "again."
+        )
 
 
 def _standfirst(description, body):

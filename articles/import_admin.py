@@ -1,12 +1,19 @@
 """The admin's upload page for articles: ninjs files and saved web pages, imported by the
-same service as the `import_articles` command, with the same summary."""
+same service as the `import_articles` command, with the same summary, and bounded: an upload
+over ARTICLE_IMPORT_MAX_REQUEST_BYTES or ARTICLE_IMPORT_MAX_ITEMS is refused whole."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.importers import ImportOptions, articles_import_files, file_max_bytes
+from articles.importers import (
+    ImportOptions,
+    ImportRefused,
+    articles_import_upload,
+    max_items,
+    request_max_bytes,
+)
 from articles.importing import parse_partial_date
 from articles.models import Language, Outlet
 
@@ -56,6 +63,12 @@ class ArticleImportForm(forms.Form):
         help_text="YYYY, YYYY-MM or YYYY-MM-DD, for new articles whose file has no date.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Settings are read per form, not at import time.
+        limits = f"At most {max_items():,} articles and {request_max_bytes():,} bytes an upload."
+        self.fields["files"].help_text = f"{self.fields['files'].help_text} {limits}"
+
     def clean_published(self):
         value = self.cleaned_data["published"].strip()
         if not value:
@@ -98,20 +111,22 @@ class ArticleImportAdminMixin:
         if request.method == "POST":
             form = ArticleImportForm(request.POST, request.FILES)
             if form.is_valid():
-                # Read one byte past the limit at most: enough for the service to refuse it.
-                files = [
-                    (upload.name, upload.read(file_max_bytes() + 1))
-                    for upload in form.cleaned_data["files"]
-                ]
-                summary = articles_import_files(
-                    files=files, user=request.user, options=form.import_options()
-                )
-                # The choices stay for the next batch; the files do not.
-                form = ArticleImportForm(
-                    initial={
-                        name: request.POST.get(name) for name in ("outlet", "language", "published")
-                    }
-                )
+                try:
+                    summary = articles_import_upload(
+                        uploads=[(upload.name, upload) for upload in form.cleaned_data["files"]],
+                        user=request.user,
+                        options=form.import_options(),
+                    )
+                except ImportRefused as refusal:
+                    form.add_error("files", str(refusal))
+                else:
+                    # The choices stay for the next batch; the files do not.
+                    form = ArticleImportForm(
+                        initial={
+                            name: request.POST.get(name)
+                            for name in ("outlet", "language", "published")
+                        }
+                    )
         else:
             form = ArticleImportForm()
         context = {

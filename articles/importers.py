@@ -10,6 +10,16 @@ through `article_update_body`, which re-anchors the article's quotes), and an it
 nothing new leaves the article untouched. New articles are drafts; an updated article keeps
 its status. The options an editor gives fill what a file leaves out on creation (language,
 published date) or choose the outlet of new articles; they never change an existing article.
+
+Every item asks config.workflow's one rule for the article it would write: a user who may not
+edit the matching article in its state (a contributor, and an article submitted for review
+or public) fails the file with "needs an editor: article #N “…” is published", writing nothing
+of it. `user=None` is the system (the command run without --user): it may write anything.
+
+Bounds: a file over ARTICLE_IMPORT_MAX_BYTES or a body over ARTICLE_BODY_MAX_CHARS fails;
+an upload from the admin (articles_import_upload) over ARTICLE_IMPORT_MAX_REQUEST_BYTES or
+holding more than ARTICLE_IMPORT_MAX_ITEMS items is refused whole before anything is read
+into the database, so no request holds a long transaction open.
 """
 
 import datetime
@@ -26,10 +36,11 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.html_import import read_html_page
-from articles.models import Article, Language, Outlet
+from articles.models import Article, Language, Outlet, body_max_chars
 from articles.ninjs import OWN_URI_PREFIX, ItemError, parse_json
 from config.models import DatePrecision, PublicationStatus
 from config.services import save_stamped
+from config.workflow import edit_refusal
 from experts.names import CYRILLIC
 
 # Language codes a file may give (the primary subtag of a BCP 47 tag, any case), and what
@@ -37,8 +48,9 @@ from experts.names import CYRILLIC
 # "undetermined") is how an export writes the articles filed under "other".
 LANGUAGE_CODES = {"en": "en", "uk": "uk", "ua": "uk", "ru": "ru", "und": Language.OTHER}
 READERS = {".json": "ninjs", ".html": "html", ".htm": "html"}
-DEFAULT_BODY_MAX_CHARS = 1_000_000
 DEFAULT_FILE_MAX_BYTES = 10_000_000
+DEFAULT_REQUEST_MAX_BYTES = 5_000_000
+DEFAULT_MAX_ITEMS = 500
 
 
 class Outcome(models.TextChoices):
@@ -50,6 +62,10 @@ class Outcome(models.TextChoices):
 
 class ImportFailed(Exception):
     """A file that wrote nothing; the message is the reason, for the editor."""
+
+
+class ImportRefused(Exception):
+    """An upload refused whole, before any of it was imported; the message names the limit."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +120,20 @@ class ImportSummary:
         return ", ".join(f"{outcome} {number}" for outcome, number in self.counts.items())
 
 
-def body_max_chars():
-    return getattr(settings, "ARTICLE_BODY_MAX_CHARS", DEFAULT_BODY_MAX_CHARS)
-
-
 def file_max_bytes():
+    """The largest file any import reads (ARTICLE_IMPORT_MAX_BYTES)."""
     return getattr(settings, "ARTICLE_IMPORT_MAX_BYTES", DEFAULT_FILE_MAX_BYTES)
+
+
+def request_max_bytes():
+    """The most bytes one admin upload may carry, all files together
+    (ARTICLE_IMPORT_MAX_REQUEST_BYTES)."""
+    return getattr(settings, "ARTICLE_IMPORT_MAX_REQUEST_BYTES", DEFAULT_REQUEST_MAX_BYTES)
+
+
+def max_items():
+    """The most news items one admin upload may hold (ARTICLE_IMPORT_MAX_ITEMS)."""
+    return getattr(settings, "ARTICLE_IMPORT_MAX_ITEMS", DEFAULT_MAX_ITEMS)
 
 
 def find_import_files(paths):
@@ -138,15 +162,17 @@ def read_items(*, data, name):
     return [read_html_page(data)]
 
 
-def articles_import_file(*, path=None, data=None, name=None, user=None, options=None):
-    """Import every news item of one file (a path, or `data` bytes with its file `name`) in
-    one transaction; returns its ItemResults or raises ImportFailed having written nothing."""
+def articles_import_file(*, path=None, data=None, name=None, items=None, user=None, options=None):
+    """Import every news item of one file (a path, `data` bytes or its read `items`, with its
+    file `name`) in one transaction; returns its ItemResults or raises ImportFailed having
+    written nothing."""
     options = options or ImportOptions()
     name = name or str(path)
     try:
-        if data is None:
-            data = _read(Path(path))
-        items = read_items(data=data, name=name)
+        if items is None:
+            if data is None:
+                data = _read(Path(path))
+            items = read_items(data=data, name=name)
         with transaction.atomic():
             results = []
             for number, item in enumerate(items, start=1):
@@ -180,6 +206,51 @@ def articles_import_files(*, files, user=None, options=None, progress=None):
         summary.files.append(result)
         if progress is not None:
             progress(position, len(files), result)
+    return summary
+
+
+def articles_import_upload(*, uploads, user=None, options=None):
+    """Import the files of one admin upload ((name, file) pairs; each file has `size` and
+    `read()`, as Django's UploadedFile) and return the ImportSummary.
+
+    Refused whole with ImportRefused, nothing imported, when the files together are over
+    request_max_bytes() or hold more than max_items() news items: a request never runs an
+    import of unbounded size (the command has no item limit). Otherwise each file is imported
+    on its own, as articles_import_files does.
+    """
+    total = sum(upload.size for _, upload in uploads)
+    if total > request_max_bytes():
+        raise ImportRefused(
+            f"These files come to {total:,} bytes, over the limit of {request_max_bytes():,} "
+            "bytes for one upload (ARTICLE_IMPORT_MAX_REQUEST_BYTES); nothing was imported. "
+            "Upload them in smaller batches, or have them imported with "
+            "`manage.py import_articles`."
+        )
+    read = []
+    for name, upload in uploads:
+        try:
+            # One byte past the limit at most: enough for read_items to refuse the file.
+            read.append((name, read_items(data=upload.read(file_max_bytes() + 1), name=name), ""))
+        except ItemError as error:
+            read.append((name, None, str(error)))
+    count = sum(len(items) for _, items, _ in read if items)
+    if count > max_items():
+        raise ImportRefused(
+            f"These files hold {count:,} articles, over the limit of {max_items():,} for one "
+            "upload (ARTICLE_IMPORT_MAX_ITEMS); nothing was imported. Upload them in smaller "
+            "batches, or have them imported with `manage.py import_articles`."
+        )
+    summary = ImportSummary()
+    for name, items, error in read:
+        result = FileResult(name=name, error=error)
+        if items is not None:
+            try:
+                result.items = articles_import_file(
+                    name=name, items=items, user=user, options=options
+                )
+            except ImportFailed as failure:
+                result.error = str(failure)
+        summary.files.append(result)
     return summary
 
 
@@ -219,8 +290,19 @@ def _import_item(item, *, where, user, options):
     language = _language(item.language, where)
     article = _matching_article(item, where)
     if article is not None:
+        # Asked before anything is compared: an article the user may not edit is not theirs
+        # to import over, whether or not the file would change it.
+        _check_may_write(user, article, where)
         return _update(article, item, language=language, user=user)
+    _check_may_write(user, Article(status=PublicationStatus.DRAFT), where)
     return _create(item, language=language, where=where, user=user, options=options)
+
+
+def _check_may_write(user, record, where):
+    """ItemError with config.workflow's sentence when `user` may not write `record`."""
+    refusal = edit_refusal(user, record)
+    if refusal:
+        raise ItemError(f"{where}{refusal[0].lower()}{refusal[1:]}")
 
 
 def _language(code, where):
@@ -369,6 +451,7 @@ def _outlet(item, *, language, where, user):
         if described.get("language") in Language.values
         else language,
     )
+    _check_may_write(user, outlet, where)
     return save_stamped(outlet, user=user)
 
 

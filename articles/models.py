@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -28,12 +29,25 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def body_max_chars():
+    """The most characters an article body may hold (ARTICLE_BODY_MAX_CHARS)."""
+    return getattr(settings, "ARTICLE_BODY_MAX_CHARS", 1_000_000)
+
+
 def normalize_text(value):
     """Browsers send textarea newlines as CRLF; offsets are counted on LF-only text."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class OutletQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets readers may see: those with a published or corrected article."""
+        return self.filter(Exists(Article.objects.published().filter(outlet=OuterRef("pk"))))
+
+    def visible_to(self, user):
+        """Public outlets, or every outlet for staff."""
+        return self if user.is_staff else self.public()
+
     def with_article_counts(self):
         """Annotate `article_count`: the outlet's published articles."""
         articles = (
@@ -218,6 +232,14 @@ class Article(Reviewed, Stamped):
         self.body = normalize_text(self.body)
         self.standfirst = normalize_text(self.standfirst)
         self.title = self.title.strip()
+        # Every path that writes a body validates here: the admin form, imports, services.
+        if len(self.body) > body_max_chars():
+            raise ValidationError(
+                {
+                    "body": f"The body has {len(self.body):,} characters, over the limit of "
+                    f"{body_max_chars():,} (ARTICLE_BODY_MAX_CHARS)."
+                }
+            )
         if self.translation_of_id:
             if self.pk and self.translation_of_id == self.pk:
                 raise ValidationError(

@@ -6,7 +6,7 @@ from articles.models import Article
 from claims.services import quotes_reanchor
 from config.models import DatePrecision, PublicationStatus
 from config.services import save_stamped
-from config.workflow import apply_transition
+from config.workflow import apply_transition, check_edit
 
 # The workflow's transitions (config/workflow.py). Each checks the user's permission
 # (articles.<transition>_article), locks the row, validates, records who and when and writes
@@ -57,7 +57,9 @@ def article_import(
 
     `byline=None` takes the byline found in the page; `title` and `slug` default to the page's
     title and its slug. Raises ValidationError when nothing of the page is left, when there is
-    no title, or when the article does not validate (e.g. the slug or source URL is taken).
+    no title, or when the article does not validate (e.g. the slug or source URL is taken, or
+    the body is over ARTICLE_BODY_MAX_CHARS); EditNotAllowed when `user` may not add it
+    (config.workflow.edit_refusal; None is the system).
     """
     title = (title or page.title).strip()
     if not page.body:
@@ -76,6 +78,7 @@ def article_import(
         body=page.body,
         status=status,
     )
+    check_edit(user=user, item=article)
     return save_stamped(article, user=user)
 
 
@@ -87,10 +90,13 @@ def article_update_body(*, article, body, user=None):
     (the surrounding words decide among repeats); a quote whose text is gone becomes an orphan,
     hidden from readers until an editor repairs it; none is deleted or moved to look-alike
     text. Returns what happened to the quotes (claims.services.Reanchoring). Raises
-    ValidationError, saving nothing, when the article does not validate.
+    ValidationError, saving nothing, when the article does not validate (a body over
+    ARTICLE_BODY_MAX_CHARS included), and EditNotAllowed when `user` may not edit it in its
+    state (a contributor and a submitted or public article; None is the system).
     """
     if article.pk is not None:
         Article.objects.select_for_update().only("pk").get(pk=article.pk)  # lock the row
     article.body = body
+    check_edit(user=user, item=article)
     save_stamped(article, user=user)
     return quotes_reanchor(article=article, user=user)

@@ -1,5 +1,4 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
 
 from articles.models import Article, Outlet
 
@@ -20,7 +19,4 @@ class OutletSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        # An outlet page is only worth indexing once it lists a published article.
-        return Outlet.objects.filter(
-            Exists(Article.objects.published().filter(outlet=OuterRef("pk")))
-        ).order_by("slug")
+        return Outlet.objects.public().order_by("slug")

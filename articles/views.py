@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
@@ -18,9 +18,7 @@ def article_list(request):
         articles = articles.filter(outlet__slug=outlet_slug)
     if language in Language.values:
         articles = articles.filter(language=language)
-    outlets = Outlet.objects.filter(
-        Exists(Article.objects.published().filter(outlet=OuterRef("pk")))
-    )
+    outlets = Outlet.objects.public()
     return render(
         request,
         "articles/article_list.html",
@@ -73,7 +71,7 @@ def article_detail(request, slug):
 
 def outlet_detail(request, slug):
     """An outlet: its published articles and the experts quoted in them."""
-    outlet = get_object_or_404(Outlet, slug=slug)
+    outlet = get_object_or_404(Outlet.objects.visible_to(request.user), slug=slug)
     articles = Article.objects.published().filter(outlet=outlet)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from claims.models import Claim, ClaimProvision, ClaimTopic, Quote, find_again
 from config.models import PublicationStatus
 from config.services import save_stamped
-from config.workflow import apply_transition
+from config.workflow import apply_transition, check_edit
 
 # The workflow's transitions (config/workflow.py). Each checks the user's permission
 # (claims.<transition>_claim), locks the row, validates, records who and when and writes a
@@ -41,8 +41,10 @@ def claim_withdraw(*, claim, user, reason):
 def quote_create(*, claim, article, text, after=None, occurrence=None, user=None):
     """Anchor `text` in the article body and save it as a quote of `claim`.
 
-    Raises ValidationError naming the article when the text is not in its body.
+    Raises ValidationError naming the article when the text is not in its body, and
+    EditNotAllowed when `user` may not edit the claim (its quotes are part of it).
     """
+    check_edit(user=user, item=claim)
     quote = Quote(claim=claim, article=article, text=text)
     quote.anchor(after=after, occurrence=occurrence)
     return save_stamped(quote, user=user)
@@ -66,20 +68,20 @@ def claim_create(
     """Create a claim with its topics, provision links and quotes, all or nothing.
 
     `topics` holds (topic, stance) pairs, `provisions` (provision, relation, note) triples and
-    `quotes` (article, text) pairs or (article, text, occurrence) triples.
+    `quotes` (article, text) pairs or (article, text, occurrence) triples. Raises
+    EditNotAllowed when `user` may not add it (a contributor and anything but a draft).
     """
-    claim = save_stamped(
-        Claim(
-            speaker=speaker,
-            summary=summary,
-            kind=kind,
-            made_on=made_on,
-            made_precision=made_precision,
-            status=status,
-            **extra,
-        ),
-        user=user,
+    claim = Claim(
+        speaker=speaker,
+        summary=summary,
+        kind=kind,
+        made_on=made_on,
+        made_precision=made_precision,
+        status=status,
+        **extra,
     )
+    check_edit(user=user, item=claim)
+    claim = save_stamped(claim, user=user)
     for topic, stance in topics:
         link = ClaimTopic(claim=claim, topic=topic, stance=stance)
         link.full_clean()
@@ -167,9 +169,11 @@ def quote_repair(*, quote, text, occurrence=None, user=None):
     `text` is the passage as the body now reads, the `occurrence`-th one (1-based) when it
     repeats, else the first. The quote is no longer orphaned; its history keeps the old text.
     (On an anchored quote it re-anchors; without an occurrence, unchanged text stays put.)
-    Raises ValidationError, saving nothing, when the text is not in the body.
+    Raises ValidationError, saving nothing, when the text is not in the body, and
+    EditNotAllowed when `user` may not edit the quote's claim.
     """
     Quote.objects.select_for_update().only("pk").get(pk=quote.pk)  # lock the row
+    check_edit(user=user, item=quote.claim)
     quote.text = text
     quote.anchor(occurrence=occurrence)
     return save_stamped(quote, user=user)

@@ -30,6 +30,7 @@ from config.history import (
     version_values,
 )
 from config.services import save_stamped
+from config.workflow import check_edit, edit_refusal
 
 STAMP_FIELDS = ("created", "updated", "updated_by")
 
@@ -261,6 +262,21 @@ def form_errors(form):
     return errors
 
 
+def with_edit_check(form_class, user):
+    """`form_class` refusing a record `user` may not write in its state (config.workflow's one
+    rule) as a form error, so the page comes back with what was typed."""
+
+    class EditCheckedForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            refusal = edit_refusal(user, self.instance)
+            if refusal:
+                self.add_error(None, refusal)
+
+    EditCheckedForm.__name__ = form_class.__name__
+    return EditCheckedForm
+
+
 class StampedAdmin(VersionHistoryAdmin):
     """Shows the stamps read-only, records who saved a record or its inlines, and refuses to
     save a change form over a version someone saved after it was opened (config.concurrency)."""
@@ -284,6 +300,7 @@ class StampedAdmin(VersionHistoryAdmin):
             kwargs["form"] = with_edit_conflict_check(
                 kwargs.get("form", self.form), drop=self.get_readonly_fields(request, obj)
             )
+        kwargs["form"] = with_edit_check(kwargs.get("form", self.form), request.user)
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -302,10 +319,14 @@ class StampedAdmin(VersionHistoryAdmin):
         return [(name, {**options, "fields": fields}), *others]
 
     def save_model(self, request, obj, form, change):
+        check_edit(user=request.user, item=obj)
         save_stamped(obj, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
+        # The inlines' own permissions decide what the page offers; this refuses a hand-made POST.
+        for obj in [*formset.deleted_objects, *instances]:
+            check_edit(user=request.user, item=obj)
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:

@@ -106,13 +106,92 @@ def allowed_transitions(user, item):
     ]
 
 
-def may_edit(user, item):
-    """Whether `user` may edit `item`'s content: drafts are anyone's with the change
-    permission; once submitted, only those who may publish it (editors) may touch it."""
+class EditNotAllowed(PermissionDenied):
+    """The user may not write this record as it stands; the message is the sentence saying why
+    (e.g. "Needs an editor: article #3 “…” is published.")."""
+
+
+def review_permission(model):
+    """The permission of whoever may write `model`'s records in every state (the editors).
+
+    A model names it in `review_permission` (an expert's name variants and affiliations: who
+    may change experts); a workflow model's is its publish permission; any other model's is
+    its change permission.
+    """
+    explicit = getattr(model, "review_permission", "")
+    if explicit:
+        return explicit
+    opts = model._meta
+    if hasattr(model, "status"):
+        return TRANSITIONS["publish"].permission(opts)
+    return f"{opts.app_label}.change_{opts.model_name}"
+
+
+def editors_only_reason(item):
+    """Why `item` as it stands is the editors' to write, as a phrase ("article #3 “…” is
+    published"), or "" when anyone with the model's permission may.
+
+    A workflow item is the editors' once it leaves draft; another model says it through its
+    own `editors_only_reason()` (an expert's parts once the expert is public); any other
+    record (an outlet, an organisation: readers see them only once something public uses
+    them) is decided by the permission alone.
+    """
+    own = getattr(item, "editors_only_reason", None)
+    if own is not None:
+        return own()
+    status = getattr(item, "status", None)
+    if status is None or status == Status.DRAFT:
+        return ""
+    name = item._meta.verbose_name
+    label = Status(status).label.lower()
+    if item.pk is None:
+        return f"a new {name} would be {label}"
+    return f"{name} #{item.pk} “{item}” is {label}"
+
+
+def edit_refusal(user, item):
+    """The one rule every write path asks: why `user` may not write `item` (a new record when
+    it has no primary key) in its current state, as a sentence; "" when they may.
+
+    Writing takes the model's add or change permission; a record in the editors' hands
+    (editors_only_reason) takes review_permission() as well. The stored row is judged as well
+    as the edited one, so moving a record out of the editors' hands is theirs too.
+    `user=None` is the system (load_demo, a command run without --user): it may write anything.
+    """
+    if user is None:
+        return ""
     opts = item._meta
-    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-        return False
-    return item.status == Status.DRAFT or user.has_perm(TRANSITIONS["publish"].permission(opts))
+    action = "add" if item.pk is None else "change"
+    permission = f"{opts.app_label}.{action}_{opts.model_name}"
+    if not user.has_perm(permission):
+        return (
+            f"You may not {action} {opts.verbose_name_plural}: that takes the “{permission}” "
+            "permission."
+        )
+    if user.has_perm(review_permission(type(item))):
+        return ""
+    states = [item]
+    if item.pk is not None:
+        stored = type(item)._default_manager.filter(pk=item.pk).first()
+        states += [stored] if stored is not None else []
+    for state in states:
+        reason = editors_only_reason(state)
+        if reason:
+            return f"Needs an editor: {reason}."
+    return ""
+
+
+def may_edit(user, item):
+    """Whether `user` may write `item` as it stands (see edit_refusal): drafts are anyone's
+    with the change permission; once submitted or public, only the editors'."""
+    return not edit_refusal(user, item)
+
+
+def check_edit(*, user, item):
+    """Raise EditNotAllowed, with the sentence saying why, unless `user` may write `item`."""
+    refusal = edit_refusal(user, item)
+    if refusal:
+        raise EditNotAllowed(refusal)
 
 
 def apply_transition(*, item, name, user, text=""):

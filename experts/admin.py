@@ -21,7 +21,12 @@ from experts.models import (
     NameVariant,
     Organization,
 )
-from experts.services import can_merge_experts, experts_merge, experts_merge_undo
+from experts.services import (
+    affiliation_save,
+    can_merge_experts,
+    experts_merge,
+    experts_merge_undo,
+)
 
 # The name fields of the name-variant inline as the add form posts them.
 VARIANT_NAME_FIELD = re.compile(r"^name_variants-(\d+)-name$")
@@ -335,3 +340,8 @@ class AffiliationAdmin(StampedAdmin):
         "role_title",
     ]
     autocomplete_fields = ["expert", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        # The form has already refused a public expert's affiliation for a contributor
+        # (StampedAdmin's edit check); the service refuses it again for any other caller.
+        affiliation_save(affiliation=obj, user=request.user)

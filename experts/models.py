@@ -220,7 +220,22 @@ def pick_affiliation(affiliations, day):
     return max(covering, key=lambda a: (a.start_date is not None, a.start_date or 0))
 
 
-class NameVariant(Stamped):
+class ExpertPart:
+    """A record readers see as part of its expert's profile (a name variant, an affiliation):
+    on a public expert it changes the profile and the claims already published at once, so
+    there it is the editors' to write (config.workflow.edit_refusal)."""
+
+    # Who may write it in every state: those who may change experts (the editors).
+    review_permission = "experts.change_expert"
+
+    def editors_only_reason(self):
+        """Why only editors may write this now ("" while its expert is not public)."""
+        if self.expert_id is None or not Expert.objects.public().filter(pk=self.expert_id).exists():
+            return ""
+        return f"expert #{self.expert_id} “{self.expert}” is public (has a published claim)"
+
+
+class NameVariant(ExpertPart, Stamped):
     """Another spelling of an expert's name: a transliteration, another script, a misspelling."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="name_variants")
@@ -257,6 +272,16 @@ def _add_update_field(save_kwargs, source, derived):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def public(self):
+        """Organizations readers may see: where a public expert holds or held a role."""
+        return self.filter(
+            Exists(
+                Affiliation.objects.filter(
+                    organization=OuterRef("pk"), expert__in=Expert.objects.public()
+                )
+            )
+        )
+
     def with_expert_counts(self):
         """Annotate `expert_count`: the public experts who hold or held a role there."""
         experts = (
@@ -298,7 +323,7 @@ class Organization(Stamped):
         return self.name
 
 
-class Affiliation(Stamped):
+class Affiliation(ExpertPart, Stamped):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="affiliations"

@@ -1,4 +1,5 @@
-"""Writes on experts that span several records: merging duplicates and undoing a merge."""
+"""Writes on experts: their name variants and affiliations (which readers see on a public
+expert's profile and published claims at once), merging duplicates and undoing a merge."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from claims.models import Claim
 from config.services import save_stamped
+from config.workflow import check_edit
 from experts.models import Affiliation, Expert, ExpertMerge, ExpertSlugRedirect, NameVariant
 
 MERGE_PERMISSIONS = ("experts.change_expert", "experts.delete_expert")
@@ -23,6 +25,30 @@ MOVED = [
     (Affiliation, "expert", "affiliations"),
     (NameVariant, "expert", "variants"),
 ]
+
+
+@transaction.atomic
+def name_variant_save(*, variant, user):
+    """Save a new or changed name variant and return it.
+
+    On a public expert (one with a published claim) it is the editors' to write; a
+    contributor's is refused with EditNotAllowed, saving nothing. ValidationError when it does
+    not validate (e.g. the expert has this name already).
+    """
+    check_edit(user=user, item=variant)
+    return save_stamped(variant, user=user)
+
+
+@transaction.atomic
+def affiliation_save(*, affiliation, user):
+    """Save a new or changed affiliation and return it.
+
+    On a public expert it changes their current role and the role shown on claims already
+    published, so it is the editors' to write; a contributor's is refused with
+    EditNotAllowed, saving nothing. ValidationError when it does not validate.
+    """
+    check_edit(user=user, item=affiliation)
+    return save_stamped(affiliation, user=user)
 
 
 def can_merge_experts(user):

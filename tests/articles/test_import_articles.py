@@ -15,7 +15,14 @@ from articles.importers import ImportFailed, Outcome, articles_import_file
 from articles.models import Article, Language, Outlet
 from claims.models import Quote
 from config.models import PublicationStatus
-from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, TopicFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    OutletFactory,
+    QuoteFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NINJS_1 = FIXTURES / "ninjs1_article.json"
@@ -179,7 +186,8 @@ def test_published_option_fills_a_file_without_date(tmp_path):
 
 @pytest.mark.django_db
 def test_user_option_is_recorded_as_the_author_of_the_change():
-    user = UserFactory(username="importer")
+    # --user imports with that user's rights, so the user must be allowed to add articles.
+    user = EditorFactory(username="importer")
 
     run(NINJS_1, user="importer")
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import clean_page, parse_partial_date
@@ -29,8 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default="", help="By default made from the title.")
         parser.add_argument("--source-url", default="", help="The article on the outlet's site.")
         parser.add_argument("--title", default="", help="By default the title found in the page.")
+        parser.add_argument(
+            "--user",
+            help="Import with this user's rights (adding articles), recorded in the history. "
+            "Without it the import runs as the system.",
+        )
 
     def handle(self, *args, path, outlet, language, published, **options):
+        user = _user(options["user"])
         raw = self._read(Path(path))
         outlet_obj = Outlet.objects.filter(slug=outlet).first()
         if outlet_obj is None:
@@ -53,9 +60,12 @@ class Command(BaseCommand):
                 slug=options["slug"],
                 source_url=options["source_url"],
                 title=options["title"],
+                user=user,
             )
         except ValidationError as error:
             raise CommandError(f"Nothing was imported from {path}: {_describe(error)}") from error
+        except PermissionDenied as error:
+            raise CommandError(f"Nothing was imported from {path}: {error}") from error
 
         self.stdout.write(
             self.style.SUCCESS(f"Created draft article #{article.pk} “{article.title}”")
@@ -86,6 +96,16 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not UTF-8 text: {error}") from error
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
+
+
+def _user(username):
+    """The active user named `username`, or None (the system) when none is given."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"No active user is named “{username}”.")
+    return user
 
 
 def _describe(error):

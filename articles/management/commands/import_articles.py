@@ -21,7 +21,11 @@ class Command(BaseCommand):
         "(.html: the main text is extracted, the site's menus and boxes left out). Directories "
         "are walked for *.json and *.html. Each file is written whole or not at all; an item "
         "imported before (same ninjs uri or source URL) is updated, never duplicated. New "
-        "articles are drafts. Exits non-zero when any file failed."
+        "articles are drafts. Exits non-zero when any file failed. With --user, the import "
+        "has exactly that user's rights (a contributor's file that would change an article "
+        "submitted for review or public fails: it needs an editor); without it, the command "
+        "runs as the system, with full rights, and says so. No limit on the number of items: "
+        "each file is one transaction, outside any request."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +44,9 @@ class Command(BaseCommand):
             help="YYYY, YYYY-MM or YYYY-MM-DD: the date of new articles whose file has none.",
         )
         parser.add_argument(
-            "--user", help="Username recorded in the history as having made the changes."
+            "--user",
+            help="Import with this user's rights, recorded in the history as having made the "
+            "changes. Without it the import runs as the system, with full rights.",
         )
 
     def handle(self, *args, paths, **options):
@@ -52,6 +58,11 @@ class Command(BaseCommand):
         files = find_import_files(paths)
         if not files:
             raise CommandError("No .json or .html files found in the paths given.")
+        if user is None:
+            self.stdout.write(
+                "No --user given: importing as the system, with full rights (articles in review "
+                "or published may be updated); the history names no user."
+            )
 
         summary = articles_import_files(
             files=[(str(path), path) for path in files],
@@ -93,6 +104,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user is named “{username}”.")
+        if not user.is_active:
+            raise CommandError(f"The account “{username}” is inactive; it may not import.")
         return user
 
     def _progress(self, position, total, result):
