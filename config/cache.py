@@ -128,6 +128,14 @@ def _purge_pending():
     purge_public_caches("; ".join(distinct[:3]) + more)
 
 
+def create_cache_table(using, **kwargs):
+    """After `migrate` (a post_migrate receiver): the table of a database cache, so production
+    without REDIS_URL needs no step of its own. Does nothing for other cache backends."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 def post_cdn_purge(paths):
     """A CDN purge hook: POST the paths as a JSON list to CDN_PURGE_URL.
 

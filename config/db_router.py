@@ -23,8 +23,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 
-# Apps and models read from the primary even in a public request.
-PRIMARY_ONLY_APPS = frozenset({"admin", "auth", "axes", "sessions"})
+# Apps and models read from the primary even in a public request. "django_cache" is the
+# database cache's table: a purge must be seen at once, and a cache write is no write of the
+# request's (it leaves the replica reads on).
+CACHE_APP = "django_cache"
+PRIMARY_ONLY_APPS = frozenset({"admin", "auth", "axes", "sessions", CACHE_APP})
 PRIMARY_ONLY_MODELS = frozenset({"claims.partnerkey"})
 
 
@@ -74,7 +77,7 @@ class PrimaryReplicaRouter:
 
     def db_for_write(self, model, **hints):
         scope = _scope.get()
-        if scope is not None:
+        if scope is not None and model._meta.app_label != CACHE_APP:
             scope.replica_allowed = False
         return DEFAULT_DB_ALIAS
 

@@ -226,8 +226,10 @@ API_CACHE_MAX_AGE = int(env("API_CACHE_MAX_AGE", "60"))
 API_CACHE_VERSION = env("API_CACHE_VERSION", "1")
 
 
-def caches_for(redis_url):
-    """Redis, shared by every worker, when REDIS_URL is set; else this process's memory."""
+def caches_for(redis_url, *, shared=False):
+    """Redis, shared by every worker, when REDIS_URL is set. Else, with `shared`, a table in
+    the database, which every worker and machine reads too (production); else this process's
+    memory (one development server, the tests)."""
     if redis_url:
         return {
             "default": {
@@ -236,6 +238,18 @@ def caches_for(redis_url):
                 "KEY_PREFIX": "kb",
                 # A Redis that is down or unreachable fails fast; pages then render uncached.
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        }
+    if shared:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                # Created by `migrate` (config.cache.create_cache_table), or `createcachetable`.
+                "LOCATION": "kb_cache",
+                "KEY_PREFIX": "kb",
+                # Django culls a third of the table past MAX_ENTRIES (default 300): room for
+                # every throttle counter and fragment of a busy hour.
+                "OPTIONS": {"MAX_ENTRIES": 20000},
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

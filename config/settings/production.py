@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env, env_bool, env_list, fail_fast
+from .base import DATABASES, caches_for, env, env_bool, env_list, fail_fast
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -15,6 +15,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# One cache for every worker and machine, so a purge (and each throttle count) reaches them
+# all: Redis when REDIS_URL is set, else a table in the database. `check --deploy` refuses a
+# process-local cache (config/checks.py).
+CACHES = caches_for(env("REDIS_URL"), shared=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
