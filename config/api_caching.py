@@ -6,12 +6,16 @@ sets the `next` link), a detail's the one row, over the view's `freshness_fields
 newest of those stamps and how many rows there are at each to-many hop (the resource's own
 rows, their quotes, their topic links …): an edit moves a stamp, a published, unpublished or
 deleted row moves a count, and a row that leaves a page for another moves the sum of the
-page's keys, so the ETag changes with the data. Summarising the page rather than every row
-the filters match keeps a list's validators as cheap on a million rows as on a hundred; a
-page-number list adds the filtered rows' count, which its body shows. The ETag also covers
-the request's URL (filters, page, cursor) and the negotiated format, each of which gives
-another body, and the public cache generation (config/cache.py), which every publish or edit
-bumps. Everything comes from one query, so a 304 costs one query and no serialization.
+page's keys, so the ETag changes with the data. Only rows the response shows count: the
+view's `freshness_shown` names, per relation, the condition under which its serializer shows
+a related row (a topic's published claims, an outlet's published articles), so saving a
+draft moves neither a stamp nor a count of a public response. Summarising the page rather
+than every row the filters match keeps a list's validators as cheap on a million rows as on
+a hundred; a page-number list adds the filtered rows' count, which its body shows. The
+ETag also covers the request's URL (filters, page, cursor) and the negotiated format, each
+of which gives another body, and the public cache generation (config/cache.py), which every
+write that can change what readers see bumps (config/services.py). Everything comes from
+one query, so a 304 costs one query and no serialization.
 
 Lists also keep their anonymous JSON responses in the cache for as long as the API's
 Cache-Control lets any proxy keep them (API_CACHE_MAX_AGE, and at most PUBLIC_CACHE_SECONDS;
@@ -30,7 +34,7 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db.models import DateTimeField, F, Func, IntegerField, Value
+from django.db.models import Case, DateTimeField, F, Func, IntegerField, Value, When
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponse
@@ -107,46 +111,87 @@ def _group_of(model, path):
     return LOOKUP_SEP.join(relations[:group])
 
 
-def _newest(paths):
-    if len(paths) == 1:
-        return F(paths[0])
-    return Greatest(*(Coalesce(F(path), Value(NO_STAMP)) for path in paths))
+def _relation_of(path):
+    return LOOKUP_SEP.join(path.split(LOOKUP_SEP)[:-1])
 
 
-def freshness(queryset, paths, *, page=False, total=None):
+def _condition(shown, relation):
+    """The condition under which rows at `relation` are shown: the one given for the longest
+    prefix of it in `shown` (a quote's claim is shown when the quote is), or None (always)."""
+    names = relation.split(LOOKUP_SEP) if relation else []
+    for end in range(len(names), 0, -1):
+        condition = shown.get(LOOKUP_SEP.join(names[:end]))
+        if condition is not None:
+            return condition
+    return None
+
+
+def _check_shown(model, paths, shown):
+    relations = {_relation_of(path) for path in paths}
+    for relation in shown:
+        if not any(r == relation or r.startswith(relation + LOOKUP_SEP) for r in relations):
+            raise ImproperlyConfigured(
+                f"freshness_shown: {relation!r} is not a relation of the freshness_fields "
+                f"of {model.__name__}."
+            )
+
+
+def _if_shown(expression, condition, output_field):
+    if condition is None:
+        return expression
+    return Case(When(condition, then=expression), default=None, output_field=output_field)
+
+
+def _newest(paths, shown):
+    stamps = [
+        _if_shown(F(path), _condition(shown, _relation_of(path)), DateTimeField()) for path in paths
+    ]
+    if len(stamps) == 1:
+        return stamps[0]
+    return Greatest(*(Coalesce(stamp, Value(NO_STAMP)) for stamp in stamps))
+
+
+def freshness(queryset, paths, *, shown=None, page=False, total=None):
     """The newest stamp and the row count of each to-many group of `paths` over `queryset`.
 
     One query: a UNION ALL of one aggregate per group, each over the same rows picked by
     primary key. Within a group every join after the to-many one is to-one, so no group
     multiplies the rows of another, and a deleted embedded row changes its group's count.
 
+    `shown` maps a relation path (``"claim_links"``) to a Q over `queryset`'s model that holds
+    for the related rows the response shows (``public_q("claim_links__claim__")``); rows it
+    does not hold for count in no stamp, count or key sum, so a draft that the response
+    cannot show leaves its validators alone. A path under a relation without an entry takes
+    the entry of its longest prefix that has one (a quote's article is shown with the quote).
+
     For one page of a list (`queryset` sliced to it), `page=True` also sums the primary keys
     at each group, since a row swapped for an older one changes no count and no newest stamp;
     `total` (the unsliced queryset) adds its row count, for lists whose body shows it.
     """
     model = queryset.model
+    shown = dict(shown or {})
     groups = {"": []}
     for path in paths:
         groups.setdefault(_group_of(model, path), []).append(path)
+    _check_shown(model, paths, shown)
     rows = model._base_manager.filter(pk__in=queryset.values("pk")).order_by()
+
+    def group_key(group):
+        key = F(f"{group}{LOOKUP_SEP}pk" if group else "pk")
+        return _if_shown(key, _condition(shown, group), IntegerField())
 
     def key_sum(group):
         if not page:
             return Value(None, output_field=IntegerField())
-        key = F(f"{group}{LOOKUP_SEP}pk" if group else "pk")
-        return Func(key, function="SUM", output_field=IntegerField())
+        return Func(group_key(group), function="SUM", output_field=IntegerField())
 
     parts = [
         rows.values(
             part=Value(index, output_field=IntegerField()),
-            newest=Func(_newest(group_paths), function="MAX", output_field=DateTimeField())
+            newest=Func(_newest(group_paths, shown), function="MAX", output_field=DateTimeField())
             if group_paths
             else Value(None, output_field=DateTimeField()),
-            rows=Func(
-                F(f"{group}{LOOKUP_SEP}pk" if group else "pk"),
-                function="COUNT",
-                output_field=IntegerField(),
-            ),
+            rows=Func(group_key(group), function="COUNT", output_field=IntegerField()),
             keys=key_sum(group),
         )
         for index, (group, group_paths) in enumerate(groups.items())
@@ -308,6 +353,8 @@ class ConditionalGetMixin:
 
     # The model's own stamp first, then the `__updated` paths of embedded rows.
     freshness_fields = ("updated",)
+    # Relation path -> Q over the model: the related rows the serializer shows (see freshness()).
+    freshness_shown = {}
 
     def validators_for(self, queryset):
         """The validators of a response made of `queryset`'s rows (one query).
@@ -315,7 +362,8 @@ class ConditionalGetMixin:
         For views of their own (an export, say): return `validators.not_modified(request)`
         when it is not None, else `validators.apply(response)`.
         """
-        return Validators(self.request, freshness(queryset, check_freshness_fields(self)))
+        fresh = freshness(queryset, check_freshness_fields(self), shown=self.freshness_shown)
+        return Validators(self.request, fresh)
 
     def page_validators_for(self, queryset):
         """The validators of the requested page of `queryset` (one query), when the paginator
@@ -324,7 +372,9 @@ class ConditionalGetMixin:
         if page_rows is None:
             return self.validators_for(queryset)
         rows, total = page_rows(queryset, self.request, view=self)
-        fresh = freshness(rows, check_freshness_fields(self), page=True, total=total)
+        fresh = freshness(
+            rows, check_freshness_fields(self), shown=self.freshness_shown, page=True, total=total
+        )
         return Validators(self.request, fresh)
 
     def list(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
 """The partner API's article and outlet endpoints: published articles only."""
 
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from articles.api.filters import ArticleFilter, OutletFilter
@@ -7,6 +8,7 @@ from articles.api.serializers import ArticleDetailSerializer, ArticleSerializer,
 from articles.models import Article, Outlet
 from config.api import CursorPagination
 from config.api_views import ReadOnlyViewSet
+from config.models import public_q
 
 ARTICLE_EXAMPLE = {
     "id": 1,
@@ -101,6 +103,14 @@ class ArticleViewSet(ReadOnlyViewSet):
         "quotes__updated",
         "quotes__claim__updated",
     )
+    # What the body shows of them: published versions, and `quote_count` (anchored quotes of
+    # published claims).
+    freshness_shown = {
+        "translations": public_q("translations__"),
+        "translation_of": public_q("translation_of__"),
+        "translation_of__translations": public_q("translation_of__translations__"),
+        "quotes": Q(quotes__orphaned=False) & public_q("quotes__claim__"),
+    }
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
@@ -129,3 +139,5 @@ class OutletViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
     freshness_fields = ("updated", "articles__updated")
+    # `article_count` counts published articles only.
+    freshness_shown = {"articles": public_q("articles__")}

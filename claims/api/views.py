@@ -1,7 +1,7 @@
 """API views of the claims app: claims (also as JSON-LD and NDJSON), quotes, topics,
 treaties and provisions. Published data only."""
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -29,13 +29,9 @@ from claims.api.serializers import (
 )
 from claims.models import Claim, Provision, Quote, Topic, Treaty
 from config.api import CursorPagination, StrictFilterBackend
-from config.api_caching import (
-    ConditionalGetMixin,
-    Validators,
-    check_freshness_fields,
-    freshness,
-)
+from config.api_caching import ConditionalGetMixin
 from config.api_views import ReadOnlyViewSet
+from config.models import public_q
 
 CLAIM_EXAMPLE = {
     "id": 8,
@@ -189,6 +185,8 @@ CLAIM_FRESHNESS_FIELDS = (
     "quotes__article__updated",
     "quotes__article__outlet__updated",
 )
+# Of those, a claim shows only its anchored quotes in published articles.
+CLAIM_FRESHNESS_SHOWN = {"quotes": Q(quotes__orphaned=False) & public_q("quotes__article__")}
 
 
 class FormatParameterMixin:
@@ -262,6 +260,7 @@ class ClaimViewSet(FormatParameterMixin, ReadOnlyViewSet):
     # Cursor pages are only as stable as their first key is unique: creation times are.
     ordering = ["-created", "-id"]
     freshness_fields = CLAIM_FRESHNESS_FIELDS
+    freshness_shown = CLAIM_FRESHNESS_SHOWN
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -295,6 +294,7 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
     schema = ExportSchema()
     chunk_size = export.CHUNK_SIZE
     freshness_fields = CLAIM_FRESHNESS_FIELDS
+    freshness_shown = CLAIM_FRESHNESS_SHOWN
 
     @extend_schema(
         operation_id="claims_export",
@@ -330,7 +330,7 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
             )
         claims = self.filter_queryset(self.get_queryset())
         # A mirror polling the export gets a 304 for one query while nothing has changed.
-        validators = Validators(request, freshness(claims, check_freshness_fields(self)))
+        validators = self.validators_for(claims)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -396,6 +396,8 @@ class TopicViewSet(ReadOnlyViewSet):
         "claim_links__updated",
         "claim_links__claim__updated",
     )
+    # The counts are of published claims: a draft's links show nowhere.
+    freshness_shown = {"claim_links": public_q("claim_links__claim__")}
 
 
 @extend_schema_view(
@@ -421,6 +423,7 @@ class TreatyViewSet(ReadOnlyViewSet):
         "provisions__claim_links__updated",
         "provisions__claim_links__claim__updated",
     )
+    freshness_shown = {"provisions__claim_links": public_q("provisions__claim_links__claim__")}
 
 
 @extend_schema_view(
@@ -450,3 +453,5 @@ class ProvisionViewSet(ReadOnlyViewSet):
         "claim_links__updated",
         "claim_links__claim__updated",
     )
+    # The counts are of published claims: a draft's links show nowhere.
+    freshness_shown = {"claim_links": public_q("claim_links__claim__")}

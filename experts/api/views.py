@@ -1,8 +1,10 @@
 """The partner API's expert and organization endpoints: public experts only."""
 
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from config.api_views import ReadOnlyViewSet
+from config.models import public_q
 from experts.api.filters import ExpertFilter, OrganizationFilter
 from experts.api.serializers import ExpertSerializer, OrganizationSerializer
 from experts.models import Expert, Organization
@@ -93,6 +95,13 @@ class ExpertViewSet(ReadOnlyViewSet):
         "claims__quotes__updated",
         "claims__quotes__article__updated",
     )
+    # `claim_count` and the quote dates come from published claims and their public quotes.
+    freshness_shown = {
+        "claims": public_q("claims__"),
+        "claims__quotes": public_q("claims__")
+        & Q(claims__quotes__orphaned=False)
+        & public_q("claims__quotes__article__"),
+    }
 
 
 @extend_schema_view(
@@ -122,3 +131,8 @@ class OrganizationViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
     freshness_fields = ("updated", "affiliations__updated", "affiliations__expert__claims__updated")
+    # `expert_count` counts public experts: those with a published claim.
+    freshness_shown = {
+        "affiliations": Q(affiliations__expert__in=Expert.objects.public().values("pk")),
+        "affiliations__expert__claims": public_q("affiliations__expert__claims__"),
+    }
