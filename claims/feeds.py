@@ -9,12 +9,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Topic
+from config.feeds import ProfileRssFeed
 
 FEED_LENGTH = 50
 
 
 class TopicClaimsFeed(Feed):
     """The newest published claims on a topic and its sub-topics, as on the topic page."""
+
+    feed_type = ProfileRssFeed
 
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimTopic, Quote
+from config.feeds import ProfileRssFeed
 from experts.models import Expert
 from experts.views import redirect_merged
 
@@ -17,6 +18,7 @@ FEED_LENGTH = 50
 
 
 class ExpertClaimsFeed(Feed):
+    feed_type = ProfileRssFeed
     description_template = "experts/feed_claim.html"
 
     def __call__(self, request, slug):

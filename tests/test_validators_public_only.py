@@ -17,8 +17,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles.models import Article, Outlet
-from articles.services import article_import, article_publish, article_submit_for_review
-from articles.services import article_update_body
+from articles.services import (
+    article_import,
+    article_publish,
+    article_submit_for_review,
+    article_update_body,
+)
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty
 from claims.services import claim_create, claim_publish, claim_submit_for_review
 from config.api_caching import freshness

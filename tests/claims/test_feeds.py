@@ -1,10 +1,12 @@
 import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from config.models import PublicationStatus
 from tests.factories import ClaimFactory, ClaimTopicFactory, ExpertFactory, TopicFactory
@@ -116,3 +118,42 @@ def test_feed_queries_do_not_grow_with_claims(client, topic, django_assert_num_q
     assert count() == at_five
     with django_assert_num_queries(4):
         client.get(feed_url(topic))
+
+
+# Each field escaped once (issue 12): plain-text elements carry the text itself, written with
+# the RSS Best Practices Profile's hexadecimal references; the description is HTML, escaped
+# once as HTML and sent as CDATA rather than escaped a second time as XML.
+
+MARKED_UP = "China's <b>leverage</b> & more"
+AS_PLAIN_TEXT = "China's &#x3C;b&#x3E;leverage&#x3C;/b&#x3E; &#x26; more"
+
+
+def test_feed_item_title_reads_back_as_the_text_escaped_once(client, topic):
+    claim_on(topic, speaker=ExpertFactory(display_name="Kim & Co"), summary=MARKED_UP)
+
+    response = client.get(feed_url(topic))
+
+    [item] = ET.fromstring(response.content).findall("./channel/item")
+    assert item.findtext("title") == f"Kim & Co: {MARKED_UP}"
+    assert f"<title>Kim &#x26; Co: {AS_PLAIN_TEXT}</title>" in response.content.decode()
+
+
+def test_feed_channel_description_reads_back_as_the_question_escaped_once(client):
+    topic = TopicFactory(question=MARKED_UP)
+
+    response = client.get(feed_url(topic))
+
+    assert ET.fromstring(response.content).find("channel").findtext("description") == MARKED_UP
+    assert f"<description>{AS_PLAIN_TEXT}</description>" in response.content.decode()
+
+
+def test_feed_item_description_is_the_summary_as_html_escaped_once(client, topic):
+    claim_on(topic, summary=MARKED_UP)
+
+    response = client.get(feed_url(topic))
+
+    [item] = ET.fromstring(response.content).findall("./channel/item")
+    assert html.unescape(item.findtext("description")) == MARKED_UP
+    assert f"<description><![CDATA[{escape(MARKED_UP)}]]></description>" in (
+        response.content.decode()
+    )

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from config.models import PublicationStatus
 from tests.factories import (
@@ -128,3 +129,31 @@ def test_feed_query_count(client, django_assert_num_queries):
     QuoteFactory(claim=claim)
     with django_assert_num_queries(4):  # expert, claims with speaker, quotes, topics
         client.get(feed_url(claim.speaker))
+
+
+# Each field escaped once (issue 12; see config/feeds.py).
+
+MARKED_UP = "China's <b>leverage</b> & more"
+
+
+def test_feed_item_title_reads_back_as_the_summary_escaped_once(client):
+    claim = ClaimFactory(summary=MARKED_UP)
+
+    response = client.get(feed_url(claim.speaker))
+
+    (item,) = items(response)
+    assert item.findtext("title") == MARKED_UP
+    assert (
+        "<title>China's &#x3C;b&#x3E;leverage&#x3C;/b&#x3E; &#x26; more</title>"
+        in response.content.decode()
+    )
+
+
+def test_feed_item_description_is_html_escaped_once_in_cdata(client):
+    claim = ClaimFactory(summary=MARKED_UP)
+
+    response = client.get(feed_url(claim.speaker))
+
+    (item,) = items(response)
+    assert f"<p>{escape(MARKED_UP)} (" in item.findtext("description")
+    assert f"<description><![CDATA[<p>{escape(MARKED_UP)} (" in response.content.decode()
