@@ -479,8 +479,39 @@ def test_article_freshness_fields_are_lookups_the_database_understands():
 # /api/v1/outlets/
 
 
+def public_outlet(**fields):
+    """An outlet readers see: one with a published article (OutletQuerySet.public)."""
+    outlet = OutletFactory(**fields)
+    ArticleFactory(outlet=outlet)
+    return outlet
+
+
+@pytest.mark.parametrize(
+    "status", [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.WITHDRAWN]
+)
+def test_outlet_without_a_published_article_is_not_listed(client, status):
+    ArticleFactory(outlet=OutletFactory(slug="unused"), status=status)
+
+    assert slugs(client.get(OUTLETS)) == []
+
+
+def test_outlet_without_a_published_article_is_a_404(client):
+    outlet = OutletFactory()
+
+    assert client.get(outlet_url(outlet)).status_code == 404
+
+
+def test_outlet_is_listed_once_an_article_of_it_is_published(client, editor):
+    from articles.services import article_publish
+
+    article = ArticleFactory(outlet=OutletFactory(slug="new"), status=PublicationStatus.IN_REVIEW)
+    article_publish(article=article, user=editor)
+
+    assert slugs(client.get(OUTLETS)) == ["new"]
+
+
 def test_outlet_list_item_shows_the_outlet(client):
-    outlet = OutletFactory(
+    outlet = public_outlet(
         name="24 Channel",
         slug="24-channel",
         home_url="https://24tv.ua/",
@@ -497,13 +528,13 @@ def test_outlet_list_item_shows_the_outlet(client):
         "home_url": "https://24tv.ua/",
         "country": "UA",
         "language": "uk",
-        "article_count": 0,
+        "article_count": 1,
         "articles_url": "http://testserver/api/v1/articles/?outlet=24-channel",
     }
 
 
 def test_outlet_without_a_home_url_has_null(client):
-    OutletFactory(home_url="")
+    public_outlet(home_url="")
     [row] = client.get(OUTLETS).json()["results"]
     assert row["home_url"] is None
 
@@ -517,7 +548,7 @@ def test_outlet_article_count_counts_published_articles_only(client):
 
 
 def test_outlet_detail_shows_the_outlet(client):
-    outlet = OutletFactory(slug="24-channel")
+    outlet = public_outlet(slug="24-channel")
     response = client.get(outlet_url(outlet))
     assert response.status_code == 200
     assert response.json()["slug"] == "24-channel"
@@ -529,15 +560,15 @@ def test_outlet_detail_of_a_missing_id_is_404(client):
 
 
 def test_outlet_list_is_page_numbered(client):
-    OutletFactory.create_batch(3)
+    [public_outlet() for _ in range(3)]
     body = client.get(OUTLETS, {"page_size": 2}).json()
     assert body["count"] == 3
     assert parse_qs(urlsplit(body["next"]).query)["page"] == ["2"]
 
 
 def test_country_filter_keeps_the_countrys_outlets(client):
-    OutletFactory(slug="ukrainian", country="UA")
-    OutletFactory(slug="polish", country="PL")
+    public_outlet(slug="ukrainian", country="UA")
+    public_outlet(slug="polish", country="PL")
     assert slugs(client.get(OUTLETS, {"country": "UA"})) == ["ukrainian"]
 
 
@@ -547,8 +578,8 @@ def test_country_filter_with_a_malformed_code_is_400(client, country):
 
 
 def test_outlet_language_filter_keeps_outlets_in_the_language(client):
-    OutletFactory(slug="ukrainian", language=Language.UKRAINIAN)
-    OutletFactory(slug="english", language=Language.ENGLISH)
+    public_outlet(slug="ukrainian", language=Language.UKRAINIAN)
+    public_outlet(slug="english", language=Language.ENGLISH)
     assert slugs(client.get(OUTLETS, {"language": "uk"})) == ["ukrainian"]
 
 
@@ -557,8 +588,8 @@ def test_outlet_language_filter_with_an_unknown_language_is_400(client):
 
 
 def test_outlet_q_finds_text_in_the_name_ignoring_case(client):
-    OutletFactory(slug="channel", name="24 Channel")
-    OutletFactory(slug="rbc", name="RBC-Ukraine")
+    public_outlet(slug="channel", name="24 Channel")
+    public_outlet(slug="rbc", name="RBC-Ukraine")
     assert slugs(client.get(OUTLETS, {"q": "CHANNEL"})) == ["channel"]
     assert slugs(client.get(OUTLETS, {"q": "Reuters"})) == []
 
@@ -568,14 +599,14 @@ def test_outlet_list_rejects_an_unknown_parameter(client):
 
 
 def test_outlets_are_by_name_by_default(client):
-    OutletFactory(slug="b", name="Beta")
-    OutletFactory(slug="a", name="Alpha")
+    public_outlet(slug="b", name="Beta")
+    public_outlet(slug="a", name="Alpha")
     assert slugs(client.get(OUTLETS)) == ["a", "b"]
 
 
 def test_outlets_order_by_name_descending(client):
-    OutletFactory(slug="a", name="Alpha")
-    OutletFactory(slug="b", name="Beta")
+    public_outlet(slug="a", name="Alpha")
+    public_outlet(slug="b", name="Beta")
     assert slugs(client.get(OUTLETS, {"ordering": "-name"})) == ["b", "a"]
 
 

@@ -386,10 +386,30 @@ def test_detail_query_count(client, django_assert_num_queries):
 
 def test_outlet_shows_name_country_and_home_link(client):
     outlet = OutletFactory(name="24 Channel", country="UA", home_url="https://24tv.ua/")
+    ArticleFactory(outlet=outlet)
     content = client.get(outlet.get_absolute_url()).content.decode()
     assert "<h1>24 Channel</h1>" in content
     assert "UA" in content
     assert 'href="https://24tv.ua/"' in content
+
+
+@pytest.mark.parametrize(
+    "status", [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.WITHDRAWN]
+)
+def test_outlet_without_a_published_article_has_no_page_for_readers(client, status):
+    outlet = OutletFactory()
+    ArticleFactory(outlet=outlet, status=status)
+
+    assert client.get(outlet.get_absolute_url()).status_code == 404
+
+
+def test_staff_preview_the_page_of_an_outlet_without_a_published_article(contributor_client):
+    outlet = OutletFactory(name="Brand New Outlet")
+
+    response = contributor_client.get(outlet.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Brand New Outlet" in response.content.decode()
 
 
 def test_outlet_lists_its_published_articles_only(client):

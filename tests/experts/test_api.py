@@ -438,8 +438,39 @@ def test_expert_freshness_fields_are_lookups_the_database_understands():
 # /api/v1/organizations/
 
 
+def public_organization(**fields):
+    """An organization readers see: a public expert holds a role there."""
+    organization = OrganizationFactory(**fields)
+    AffiliationFactory(expert=public_expert(), organization=organization)
+    return organization
+
+
+def test_organization_of_a_non_public_expert_only_is_not_listed(client):
+    AffiliationFactory(expert=ExpertFactory(), organization=OrganizationFactory())
+
+    assert slugs(client.get(ORGANIZATIONS)) == []
+
+
+def test_organization_nobody_holds_a_role_at_is_a_404(client):
+    organization = OrganizationFactory()
+
+    assert client.get(organization_url(organization)).status_code == 404
+
+
+def test_organization_is_listed_once_its_expert_has_a_published_claim(client, editor):
+    from claims.services import claim_publish
+
+    expert = ExpertFactory()
+    AffiliationFactory(expert=expert, organization=OrganizationFactory(slug="new"))
+    claim = ClaimFactory(speaker=expert, status=PublicationStatus.IN_REVIEW)
+
+    claim_publish(claim=claim, user=editor)
+
+    assert slugs(client.get(ORGANIZATIONS)) == ["new"]
+
+
 def test_organization_list_item_shows_the_organization(client):
-    organization = OrganizationFactory(
+    organization = public_organization(
         slug="cmlr",
         name="Center for Military Legal Research",
         kind=Organization.Kind.RESEARCH_CENTRE,
@@ -453,7 +484,7 @@ def test_organization_list_item_shows_the_organization(client):
         "name": "Center for Military Legal Research",
         "kind": "research",
         "country": "UA",
-        "expert_count": 0,
+        "expert_count": 1,
         "experts_url": "http://testserver/api/v1/experts/?organization=cmlr",
     }
 
@@ -474,7 +505,7 @@ def test_expert_count_counts_public_experts_once_each(client):
 
 
 def test_organization_detail_shows_the_organization(client):
-    organization = OrganizationFactory(slug="cmlr")
+    organization = public_organization(slug="cmlr")
     response = client.get(organization_url(organization))
     assert response.status_code == 200
     assert response.json()["slug"] == "cmlr"
@@ -486,8 +517,8 @@ def test_organization_detail_of_a_missing_id_is_404(client):
 
 
 def test_kind_filter_keeps_organizations_of_the_kind(client):
-    OrganizationFactory(slug="university", kind=Organization.Kind.UNIVERSITY)
-    OrganizationFactory(slug="ngo", kind=Organization.Kind.CIVIC_GROUP)
+    public_organization(slug="university", kind=Organization.Kind.UNIVERSITY)
+    public_organization(slug="ngo", kind=Organization.Kind.CIVIC_GROUP)
     assert slugs(client.get(ORGANIZATIONS, {"kind": "university"})) == ["university"]
 
 
@@ -496,8 +527,8 @@ def test_kind_filter_with_an_unknown_kind_is_400(client):
 
 
 def test_organization_country_filter_keeps_the_countrys_organizations(client):
-    OrganizationFactory(slug="ukrainian", country="UA")
-    OrganizationFactory(slug="polish", country="PL")
+    public_organization(slug="ukrainian", country="UA")
+    public_organization(slug="polish", country="PL")
     assert slugs(client.get(ORGANIZATIONS, {"country": "PL"})) == ["polish"]
 
 
@@ -506,8 +537,8 @@ def test_organization_country_filter_with_a_malformed_code_is_400(client):
 
 
 def test_organization_q_finds_text_in_the_name_ignoring_case(client):
-    OrganizationFactory(slug="cmlr", name="Center for Military Legal Research")
-    OrganizationFactory(slug="kse", name="Kyiv School of Economics")
+    public_organization(slug="cmlr", name="Center for Military Legal Research")
+    public_organization(slug="kse", name="Kyiv School of Economics")
     assert slugs(client.get(ORGANIZATIONS, {"q": "military"})) == ["cmlr"]
     assert slugs(client.get(ORGANIZATIONS, {"q": "Harvard"})) == []
 
@@ -517,14 +548,14 @@ def test_organization_list_rejects_an_unknown_parameter(client):
 
 
 def test_organizations_are_by_name_by_default(client):
-    OrganizationFactory(slug="z", name="Zeta")
-    OrganizationFactory(slug="a", name="Alpha")
+    public_organization(slug="z", name="Zeta")
+    public_organization(slug="a", name="Alpha")
     assert slugs(client.get(ORGANIZATIONS)) == ["a", "z"]
 
 
 def test_organizations_order_by_name_descending(client):
-    OrganizationFactory(slug="a", name="Alpha")
-    OrganizationFactory(slug="z", name="Zeta")
+    public_organization(slug="a", name="Alpha")
+    public_organization(slug="z", name="Zeta")
     assert slugs(client.get(ORGANIZATIONS, {"ordering": "-name"})) == ["z", "a"]
 
 
