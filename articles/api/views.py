@@ -120,7 +120,7 @@ class ArticleViewSet(ReadOnlyViewSet):
     list=extend_schema(
         summary="List outlets",
         description=(
-            "The outlets whose articles the knowledge base holds, by name, with their count of "
+            "The outlets with at least one published article, by name, with their count of "
             "published articles. Filter by country, language and name. Page-numbered: `page`, "
             "`page_size` up to 100."
         ),
@@ -128,12 +128,15 @@ class ArticleViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(
         summary="One outlet",
-        description="The outlet; `articles_url` lists its published articles.",
+        description=(
+            "The outlet; `articles_url` lists its published articles. An outlet without a "
+            "published article is a 404."
+        ),
         examples=[OpenApiExample("An outlet", value=OUTLET_EXAMPLE, response_only=True)],
     ),
 )
 class OutletViewSet(ReadOnlyViewSet):
-    queryset = Outlet.objects.with_article_counts()
+    queryset = Outlet.objects.public().with_article_counts()
     serializer_class = OutletSerializer
     filterset_class = OutletFilter
     ordering_fields = ["name", "id"]

@@ -108,9 +108,9 @@ class ExpertViewSet(ReadOnlyViewSet):
     list=extend_schema(
         summary="List organizations",
         description=(
-            "The research centres, universities, media and other bodies experts work for, by "
-            "name, with their count of public experts. Filter by kind, country and name. "
-            "Page-numbered: `page`, `page_size` up to 100."
+            "The research centres, universities, media and other bodies where a public expert "
+            "holds or held a role, by name, with their count of public experts. Filter by "
+            "kind, country and name. Page-numbered: `page`, `page_size` up to 100."
         ),
         examples=[
             OpenApiExample("An organization", value=ORGANIZATION_EXAMPLE, response_only=True)
@@ -118,14 +118,17 @@ class ExpertViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(
         summary="One organization",
-        description="The organization; `experts_url` lists its public experts.",
+        description=(
+            "The organization; `experts_url` lists its public experts. An organization "
+            "without a public expert is a 404."
+        ),
         examples=[
             OpenApiExample("An organization", value=ORGANIZATION_EXAMPLE, response_only=True)
         ],
     ),
 )
 class OrganizationViewSet(ReadOnlyViewSet):
-    queryset = Organization.objects.with_expert_counts()
+    queryset = Organization.objects.public().with_expert_counts()
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     ordering_fields = ["name", "id"]
