@@ -315,6 +315,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Request-ID"]
 # body over the character limit fails and writes nothing.
 ARTICLE_BODY_MAX_CHARS = int(env("ARTICLE_BODY_MAX_CHARS", "1000000"))
 ARTICLE_IMPORT_MAX_BYTES = int(env("ARTICLE_IMPORT_MAX_BYTES", "10000000"))
+# One upload on the admin's import page is refused whole above these (the command has no item
+# limit: it runs outside any request, each file in its own transaction).
+ARTICLE_IMPORT_MAX_REQUEST_BYTES = int(env("ARTICLE_IMPORT_MAX_REQUEST_BYTES", "5000000"))
+ARTICLE_IMPORT_MAX_ITEMS = int(env("ARTICLE_IMPORT_MAX_ITEMS", "500"))
 
 # One JSON object per line on stdout (config/logging.py), each with the id that
 # config.middleware.RequestIdMiddleware gives the request; "config.access" logs one line a request.
