@@ -1,7 +1,7 @@
 """/api/v1/: one router, so the API root lists every resource."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from articles.api.views import ArticleViewSet, OutletViewSet
@@ -14,6 +14,7 @@ from claims.api.views import (
     TopicViewSet,
     TreatyViewSet,
 )
+from config.api_views import SwaggerView
 from experts.api.views import ExpertViewSet, OrganizationViewSet
 
 
@@ -44,7 +45,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Before the router, whose `claims/<pk>.<format>` route would otherwise take it.
     path("claims/export.ndjson", ClaimExportView.as_view(), name="claim-export"),

@@ -1,5 +1,7 @@
 """Base classes for the API's views (apart from config.api, which DRF's settings import)."""
 
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import viewsets
 
 from config.api_caching import ConditionalGetMixin
@@ -13,3 +15,18 @@ class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     http_method_names = ["get", "head", "options"]
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI under the site's Cross-Origin-Opener-Policy (same-origin).
+
+    drf-spectacular sends `unsafe-none` so Swagger UI's OAuth2 login popup can report back;
+    the API takes keys, not OAuth2, so there is no popup, and the header is left to
+    SecurityMiddleware like on every other page.
+    """
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        del response["Cross-Origin-Opener-Policy"]
+        return response

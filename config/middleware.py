@@ -40,6 +40,16 @@ def client_ip(request):
     if num_proxies and forwarded:
         addresses = [address.strip() for address in forwarded.split(",")]
         return addresses[-min(num_proxies, len(addresses))]
+    if forwarded:
+        # Either a client forging the header (ignored, rightly) or a proxy nobody declared,
+        # behind which every client has the proxy's address: one lockout then refuses an
+        # editor to the whole world. Nothing else can tell the two apart, so say it loudly.
+        logger.error(
+            "X-Forwarded-For received with API_NUM_PROXIES=0: if a reverse proxy is in front, "
+            "set API_NUM_PROXIES, or every client shares its address (%s) for login "
+            "lockouts and the API throttle.",
+            request.META.get("REMOTE_ADDR"),
+        )
     return request.META.get("REMOTE_ADDR")
 
 

@@ -116,3 +116,15 @@ def test_behind_a_proxy_the_lockout_follows_the_forwarded_client_address(staff, 
     assert same_client.status_code == 429
     assert other_client.status_code == 302
     assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+
+
+def test_an_undeclared_proxy_in_front_is_reported_in_the_log(staff, caplog):
+    """With API_NUM_PROXIES=0 every client behind a proxy shares its address, so five wrong
+    passwords from anywhere would lock the editor out for everyone: the app cannot tell a proxy
+    from a forged header, so it logs an error naming the setting (deploy.md)."""
+    log_in(Client(), "reporter", "wrong password", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert any(
+        record.levelname == "ERROR" and "API_NUM_PROXIES" in record.getMessage()
+        for record in caplog.records
+    )

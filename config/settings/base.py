@@ -71,7 +71,10 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     # First, so every log line of the request, and its access line, carry the request id.
     "config.middleware.RequestIdMiddleware",
+    # Before anything writes an absolute URL or a redirect (CANONICAL_HOST).
+    "config.headers.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -341,6 +344,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page uses these browser features; config.headers.PermissionsPolicyMiddleware sends
+# `camera=(), microphone=(), …` (an empty list: allowed to no origin, not even this one).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+# Static files are same-origin (the fonts too): whitenoise's default would let any site read
+# them with `Access-Control-Allow-Origin: *`.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+# host[:port] every absolute URL names (API links, JSON-LD, feeds, sitemap), whatever Host a
+# request sent; empty: the request's own (config/headers.py). Production requires it.
+CANONICAL_HOST = env("CANONICAL_HOST", "")
 # Probes may speak plain HTTP to the app behind the proxy (config/health.py).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
@@ -379,3 +410,6 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 # The same client address the API throttle uses (API_NUM_PROXIES), never a forgeable header.
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# Where a sign-in lands without a `next`, or with one refused as pointing off the site.
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_URL = "admin:login"

@@ -1,9 +1,10 @@
 """Production settings: every secret and host comes from the environment."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port, validate_host
 
 from .base import *  # noqa: F403
-from .base import DATABASES, caches_for, env, env_bool, env_list, fail_fast
+from .base import DATABASES, REST_FRAMEWORK, caches_for, env, env_bool, env_list, fail_fast
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -15,6 +16,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The host every absolute URL names (config/headers.py): CANONICAL_HOST, else the first
+# ALLOWED_HOSTS entry when it is one plain host name.
+CANONICAL_HOST = env("CANONICAL_HOST", "") or (
+    ALLOWED_HOSTS[0] if not ALLOWED_HOSTS[0].startswith(".") and "*" not in ALLOWED_HOSTS[0] else ""
+)
+if not CANONICAL_HOST or not validate_host(split_domain_port(CANONICAL_HOST)[0], ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "CANONICAL_HOST must name the site's host (one of ALLOWED_HOSTS, e.g. kb.example.org) "
+        "in production; it is the host of every absolute URL the site writes."
+    )
 
 # One cache for every worker and machine, so a purge (and each throttle count) reaches them
 # all: Redis when REDIS_URL is set, else a table in the database. `check --deploy` refuses a
@@ -26,7 +37,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says the request came over HTTPS only when a proxy we were told about
+# (API_NUM_PROXIES > 0) set it; without one, any client could send it. Behind a proxy that
+# terminates HTTPS, API_NUM_PROXIES must then be set, or every request is redirected to HTTPS
+# again: the same setting gives the throttle and the login lockout the real client address.
+if REST_FRAMEWORK["NUM_PROXIES"] > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
