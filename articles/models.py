@@ -16,6 +16,7 @@ from config.models import (
     format_date,
     public_q,
 )
+from config.validators import validate_uri_characters
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."
@@ -66,7 +67,7 @@ class OutletQuerySet(models.QuerySet):
 class Outlet(Stamped):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    home_url = models.URLField(blank=True)
+    home_url = models.URLField(blank=True, validators=[validate_uri_characters])
     country = models.CharField(max_length=2, blank=True, validators=[country_code_validator])
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
 
@@ -165,7 +166,11 @@ class Article(Reviewed, Stamped):
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     byline = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(
-        "source URL", max_length=500, blank=True, help_text="The article on the outlet's site."
+        "source URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_uri_characters],
+        help_text="The article on the outlet's site.",
     )
     external_uri = models.CharField(
         "external URI",

@@ -20,6 +20,7 @@ from config.models import (
     format_date,
     public_q,
 )
+from config.validators import validate_uri_characters
 from experts.models import Affiliation
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
@@ -318,7 +319,9 @@ class Claim(Reviewed, Stamped):
     due_on = models.DateField("due date", null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
-    outcome_source_url = models.URLField("outcome source URL", max_length=500, blank=True)
+    outcome_source_url = models.URLField(
+        "outcome source URL", max_length=500, blank=True, validators=[validate_uri_characters]
+    )
 
     objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords()
@@ -616,7 +619,9 @@ class Treaty(Stamped):
     parties = models.TextField(help_text="One party per line.")
     signed_on = models.DateField("signed date", null=True, blank=True)
     in_force_on = models.DateField("in-force date", null=True, blank=True)
-    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_url = models.URLField(
+        "source URL", max_length=500, blank=True, validators=[validate_uri_characters]
+    )
 
     objects = TreatyQuerySet.as_manager()
     history = HistoricalRecords()

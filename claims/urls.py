@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from claims import feeds, views
+from config.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 app_name = "claims"
 
@@ -8,7 +11,7 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("topics/<slug:slug>/feed/", feeds.TopicClaimsFeed(), name="topic_feed"),
-    path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("claims/<id:pk>/", views.claim_detail, name="detail"),
     path("treaties/", views.treaty_list, name="treaties"),
     path("treaties/<slug:slug>/", views.treaty_detail, name="treaty"),
     path("treaties/<slug:slug>/<str:address>/", views.provision_detail, name="provision"),

@@ -15,7 +15,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 from rest_framework.settings import api_settings
 
-from config.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from config.api import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE_NUMBER, MAX_PAGE_SIZE
 
 API_KEY_SCHEME = "ApiKey"
 
@@ -68,15 +68,25 @@ use **Authorize** and paste `Api-Key <key>`.
 - **Every other list** uses page numbers: `{{"count", "next", "previous", "results"}}` with
   `?page=N`.
 - `page_size` is {DEFAULT_PAGE_SIZE} by default and at most {MAX_PAGE_SIZE}; a larger (or
-  non-numeric) value is a **400**, not silently capped. A page past the end is a **404**; so
-  is an unreadable `cursor`, and one that does not fit the list's ordering is a **400**.
+  non-numeric) value is a **400**, not silently capped. `page` runs from 1 to {MAX_PAGE_NUMBER};
+  outside that range it is a **400**, and a page past the end is a **404**; so is an unreadable
+  `cursor`, and one that does not fit the list's ordering is a **400**.
 
 ## Filtering and ordering
 
 Each list documents its filters below. `ordering=field,-field` sorts by the fields the list
 allows (`-` for descending). Mistakes are never ignored: an unknown parameter, a malformed value
-(a bad date, a non-integer id), an unknown slug or an ordering the list does not allow is a
-**400** naming the parameter — never a 500, never an empty 200 that hides the mistake.
+(a bad date, a non-integer or out-of-range id, a value that cannot be a slug, control
+characters) or an ordering the list does not allow is a **400** naming the parameter; a
+well-formed slug, id or provision address that names nothing public is a **404** naming it,
+as the record's own URL would be — never a 500, never an empty 200 that hides the mistake.
+
+A parameter sent empty (`?made_before=`, as an HTML form sends a field left blank) counts as
+not sent, except the search's `q`, which is required.
+
+No parameter value may contain control characters (U+0000–U+001F, U+007F–U+009F) except tab,
+line feed and carriage return; no path may contain any. Such a request is a **400** before
+anything else looks at it.
 
 ## Errors
 
@@ -94,7 +104,7 @@ parameter:
 |---|---|
 | 400 | invalid parameters (see `errors`) |
 | 401 | unknown, revoked or expired API key |
-| 404 | no such published item or page; an unreadable cursor |
+| 404 | no such published item or page; an unreadable cursor; a filter naming nothing |
 | 405 | any method other than GET, HEAD and OPTIONS |
 | 429 | rate limit reached; retry after `Retry-After` seconds |
 
@@ -163,8 +173,15 @@ TAGS = [
 ERROR_SCHEMAS = {
     "Error": {
         "type": "object",
-        "description": "Every error response: one sentence saying what went wrong.",
-        "properties": {"detail": {"type": "string"}},
+        "description": "Every error response: one sentence saying what went wrong; a 404 for "
+        "a filter value that names nothing also has `errors`, by parameter.",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
         "required": ["detail"],
     },
     "ValidationError": {
@@ -186,17 +203,16 @@ INVALID = "The request has invalid parameters; see `errors`."
 ERROR_RESPONSES = {
     "400": (
         "Invalid parameters: an unknown parameter, a malformed value (a bad date, a "
-        "non-integer id), an unknown slug, an ordering the list does not allow or a "
+        "non-integer or out-of-range id or page, a value that cannot be a slug, control "
+        "characters), an ordering the list does not allow or a "
         f"`page_size` above {MAX_PAGE_SIZE}.",
         "ValidationError",
         {
             "bad_date": {"detail": INVALID, "errors": {"made_after": ["Enter a valid date."]}},
-            "unknown_slug": {
+            "page_out_of_range": {
                 "detail": INVALID,
                 "errors": {
-                    "expert": [
-                        "Select a valid choice. That choice is not one of the available choices."
-                    ]
+                    "page": [f"Must be a whole number from 1 to {MAX_PAGE_NUMBER}; got “0”."]
                 },
             },
             "unknown_parameter": {
@@ -216,9 +232,16 @@ ERROR_RESPONSES = {
         {"unknown_key": {"detail": "Unknown API key."}},
     ),
     "404": (
-        "No such published item, or a page number past the end, or an unreadable cursor.",
+        "No such published item, or a page number past the end, or an unreadable cursor; or a "
+        "filter's slug, id or provision address names nothing public (`errors` says which).",
         "Error",
-        {"not_found": {"detail": "No Claim matches the given query."}},
+        {
+            "not_found": {"detail": "No Claim matches the given query."},
+            "unknown_slug": {
+                "detail": "Nothing matches the value of `expert`; see `errors`.",
+                "errors": {"expert": ["No expert has the slug “oleksandr-musiienko”."]},
+            },
+        },
     ),
     "429": (
         "Too many requests: wait `Retry-After` seconds.",
@@ -345,15 +368,24 @@ PAGE_PARAMETERS = {
     "cursor": "Where the page starts: copied from a `next` or `previous` link, never built by "
     "hand. An unreadable cursor is a 404; one that does not fit the list's ordering or "
     "filters, a 400.",
-    "page": "Page number, from 1; past the last page is a 404.",
+    "page": f"Page number, from 1 to {MAX_PAGE_NUMBER} (anything else is a 400); past the last "
+    "page is a 404.",
 }
+# Free text in a query parameter: anything but control characters (tab, line feed and carriage
+# return excepted), which config.middleware.ControlCharacterMiddleware refuses.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 
 def _describe_pages(result, path, operation):
     """Describe the paging parameters, and give page links of this API in the examples."""
     for parameter in operation.get("parameters", []):
-        if parameter.get("in") == "query" and parameter["name"] in PAGE_PARAMETERS:
-            parameter["description"] = PAGE_PARAMETERS[parameter["name"]]
+        if parameter.get("in") != "query" or parameter["name"] not in PAGE_PARAMETERS:
+            continue
+        if parameter["name"] == "page":
+            if "maximum" in parameter.get("schema", {}):
+                continue  # the view states its own range (the search's 50 pages)
+            parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER}
+        parameter["description"] = PAGE_PARAMETERS[parameter["name"]]
     content = operation["responses"].get("200", {}).get("content", {}).get("application/json")
     name = ((content or {}).get("schema") or {}).get("$ref", "").rpartition("/")[2]
     component = result["components"].get("schemas", {}).get(name)
@@ -429,6 +461,9 @@ def _complete_operation(operation):
                 "more is a 400."
             )
 
+    for parameter in operation.get("parameters", []):
+        _state_parameter_limits(parameter)
+
     responses = operation.setdefault("responses", {})
     success = responses.get("200", {})
     headers = success.setdefault("headers", {})
@@ -455,3 +490,22 @@ def _complete_operation(operation):
         responses[status] = {"description": description, "content": content}
         if status == "429":
             responses[status]["headers"] = {"Retry-After": _ref("headers", "Retry-After")}
+
+
+def _state_parameter_limits(parameter):
+    """What the API enforces on a parameter, in the schema: ids within bigint, free text
+    without control characters, and an empty value meaning "not sent" (allowEmptyValue)."""
+    schema = parameter.get("schema")
+    if not isinstance(schema, dict):
+        return
+    if parameter.get("in") == "path" and schema.get("type") == "integer":
+        schema.setdefault("minimum", 1)
+        schema.setdefault("maximum", MAX_ID)
+    if parameter.get("in") != "query":
+        return
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = TEXT_PATTERN
+    if not parameter.get("required"):
+        # Every optional parameter is read as absent when empty (django-filter's rule, and
+        # what an HTML form sends for a field left blank); the search's required `q` is not.
+        parameter["allowEmptyValue"] = True

@@ -1,4 +1,5 @@
-"""Request ids and access logging; a friendly 503 while the database is unreachable."""
+"""Request ids and access logging; control characters refused at the edge; a friendly 503
+while the database is unreachable."""
 
 import logging
 import re
@@ -22,6 +23,16 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 RETRY_AFTER_SECONDS = 30
 BARE_503_PAGE = "<!doctype html><title>Temporarily unavailable</title><p>Please try again shortly."
+BARE_400_PAGE = (
+    "<!doctype html><html lang=en><title>Bad request</title>"
+    "<h1>Bad request</h1><p>The address contains characters that no page of this site uses.</p>"
+)
+# C0 controls, DEL and C1 controls: no slug, id, address or filter value holds one; NUL breaks
+# PostgreSQL text, and the others can forge log lines or terminal escapes (U+009B is CSI).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# In a query value, whitespace a search box can carry (a pasted tab or line break) is kept:
+# the search treats it as a space.
+VALUE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def statement_timed_out(exception):
@@ -89,6 +100,52 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id.reset(token)
+
+
+class ControlCharacterMiddleware:
+    """Refuse a request whose path or query string holds control characters, before any view
+    or the database sees them: a 400, as JSON with `errors` under /api/, a plain page elsewhere.
+
+    The path and parameter names may hold none (C0, DEL, C1); parameter values may hold tab,
+    line feed and carriage return, which a search box can carry, but no other control.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        errors = self.errors(request)
+        if errors:
+            return self.refuse(request, errors)
+        return self.get_response(request)
+
+    @staticmethod
+    def errors(request):
+        errors = {}
+        if CONTROL_CHARACTERS.search(request.path_info):
+            errors["path"] = ["The path may not contain control characters."]
+        for name, values in request.GET.lists():
+            problems = []
+            if CONTROL_CHARACTERS.search(name):
+                problems.append("The parameter name may not contain control characters.")
+            if any(VALUE_CONTROL_CHARACTERS.search(value) for value in values):
+                problems.append(
+                    "The value may not contain control characters (tab and line breaks excepted)."
+                )
+            if problems:
+                # The name as given would carry the control characters into the answer.
+                errors[CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", name)] = problems
+        return errors
+
+    @staticmethod
+    def refuse(request, errors):
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "The request has invalid parameters; see `errors`.", "errors": errors},
+                status=400,
+            )
+        # A fixed page: the site's templates would echo the path and query in their links.
+        return HttpResponse(BARE_400_PAGE, status=400)
 
 
 class DatabaseUnavailableMiddleware:

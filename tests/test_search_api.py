@@ -59,6 +59,14 @@ def refused(client, params):
     return body["errors"]
 
 
+def not_found(client, params):
+    """The `errors` of a 404 answer to /api/v1/search/ for a filter that names nothing."""
+    response = client.get(SEARCH, params)
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/json"
+    return response.json()["errors"]
+
+
 def found(body):
     return [(row["type"], row["id"]) for row in body["results"]]
 
@@ -258,17 +266,37 @@ def test_a_page_past_the_end_is_a_404(client):
 # --- Refusals ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}, {"q": "\u200b\u0007"}])
+@pytest.mark.parametrize("params", [{}, {"q": ""}])
 def test_a_missing_or_empty_q_is_a_400(client, params):
     assert list(refused(client, params)) == ["q"]
+
+
+@pytest.mark.parametrize("q", ["   ", "\u200b\u2060"])
+def test_a_q_of_spaces_or_invisible_characters_finds_nothing_and_says_why(client, q):
+    response = client.get(SEARCH, {"q": q})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["results"] == []
+    assert (
+        response.json()["message"] == "Nothing to search for: the query has no visible characters."
+    )
+
+
+def test_an_empty_filter_counts_as_not_sent(client):
+    ClaimFactory(summary="Artillery shells from Pyongyang.")
+
+    response = client.get(SEARCH, {"q": "shells", "type": "", "topic": "", "year": "", "page": ""})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 1
 
 
 @pytest.mark.parametrize(
     "name, value",
     [
         ("type", "claims"),
-        ("topic", "no-such-topic"),
-        ("outlet", "no-such-outlet"),
+        ("topic", "not a slug"),
+        ("outlet", "not a slug"),
         ("language", "klingon"),
         ("year", "1899"),
         ("year", "twenty"),
@@ -281,8 +309,13 @@ def test_a_bad_filter_value_is_a_400_naming_it(client, name, value):
     assert list(refused(client, {"q": "shells", name: value})) == [name]
 
 
+@pytest.mark.parametrize("name", ["topic", "outlet"])
+def test_an_unknown_slug_is_a_404_naming_it(client, name):
+    assert list(not_found(client, {"q": "shells", name: "no-such-slug"})) == [name]
+
+
 def test_an_unknown_topic_slug_is_named_in_the_error(client):
-    errors = refused(client, {"q": "shells", "topic": "nope"})
+    errors = not_found(client, {"q": "shells", "topic": "nope"})
 
     assert errors == {"topic": ["No topic has the slug “nope”."]}
 

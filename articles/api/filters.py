@@ -5,12 +5,29 @@ the form, which the API answers with a 400 naming the parameter.
 """
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article, Language, Outlet, country_code_validator
 from claims.api.filters import SearchTextFilter
 from claims.models import Claim, SearchEntry, Topic
-from config.api import SlugFilter
+from config.api import IsoDateFilter, SlugFilter
 from experts.models import Expert
+
+
+class CountryFilter(django_filters.CharFilter):
+    """A two-letter ISO 3166 code in capitals, documented with the pattern it is held to."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Two-letter ISO 3166 country code in capitals, e.g. `UA`.")
+        # Spaces around the code are not part of the pattern, so they are not stripped.
+        super().__init__(validators=[country_code_validator], strip=False, **kwargs)
+        extend_schema_field(
+            {
+                "type": "string",
+                "pattern": country_code_validator.regex.pattern,
+                "description": self.extra["help_text"],
+            }
+        )(self)
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -33,12 +50,12 @@ class ArticleFilter(django_filters.FilterSet):
         help_text="Expert slug, e.g. `oleksandr-musienko`: articles quoting the expert's "
         "published claims.",
     )
-    published_after = django_filters.DateFilter(
+    published_after = IsoDateFilter(
         field_name="published_on",
         lookup_expr="gte",
         help_text="YYYY-MM-DD: articles published on or after this day.",
     )
-    published_before = django_filters.DateFilter(
+    published_before = IsoDateFilter(
         field_name="published_on",
         lookup_expr="lte",
         help_text="YYYY-MM-DD: articles published on or before this day.",
@@ -68,10 +85,7 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 class OutletFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(
-        validators=[country_code_validator],
-        help_text="Two-letter ISO 3166 country code in capitals, e.g. `UA`.",
-    )
+    country = CountryFilter()
     language = django_filters.ChoiceFilter(
         choices=Language.choices, help_text="The outlet's main language."
     )

@@ -1,19 +1,36 @@
 """FilterSets of the claims app's API: one per resource, every filter documented.
 
-A value that names nothing (an unknown slug, a provision address that does not exist) is a
-form error, which the API answers with a 400 naming the parameter.
+A malformed value is a form error, which the API answers with a 400 naming the parameter; a
+well-formed value that names nothing (an unknown slug, a provision address that does not
+exist) is a 404 naming it (config.api.StrictFilterBackend).
 """
+
+import re
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article, Language, Outlet
 from claims import search
-from claims.models import Claim, ClaimProvision, Provision, Quote, SearchEntry, Topic, Treaty
+from claims.models import (
+    ADDRESS_PATTERN,
+    Claim,
+    ClaimProvision,
+    Provision,
+    Quote,
+    SearchEntry,
+    Topic,
+    Treaty,
+)
+from config.api import SLUG_PATTERN, IdFilter, IsoDateFilter, SlugFilter
 from experts.models import Expert
+
+# `<treaty slug>/<address>`, as the schema states it (and re.search applies it).
+PROVISION_REFERENCE_PATTERN = f"{SLUG_PATTERN[:-1]}/{ADDRESS_PATTERN[1:]}"
 
 # These three describe one link between a claim and a provision, so they apply together.
 CITATION_FILTERS = ("treaty", "provision", "relation")
@@ -54,20 +71,27 @@ class SearchTextFilter(django_filters.CharFilter):
 class ProvisionReferenceField(forms.CharField):
     """`<treaty-slug>/<address>`, e.g. `ru-dprk-2024/art_4`, cleaned to the Provision."""
 
+    # A well-formed reference that names no provision is a 404, not a 400.
+    names_records = True
     default_error_messages = {
         "malformed": "Use <treaty slug>/<address>, e.g. ru-dprk-2024/art_4; got “%(value)s”.",
         "unknown": "No provision has the address “%(value)s”.",
     }
 
+    def __init__(self, **kwargs):
+        # Spaces around it are not part of the pattern the schema states.
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:
             return None
-        treaty, slash, address = value.partition("/")
-        if not (treaty and slash and address):
+        if not re.search(PROVISION_REFERENCE_PATTERN, value):
             raise ValidationError(
                 self.error_messages["malformed"], code="malformed", params={"value": value}
             )
+        treaty, _, address = value.partition("/")
         try:
             return Provision.objects.get(treaty__slug=treaty, address=address)
         except Provision.DoesNotExist:
@@ -79,26 +103,33 @@ class ProvisionReferenceField(forms.CharField):
 class ProvisionReferenceFilter(django_filters.Filter):
     field_class = ProvisionReferenceField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extend_schema_field(
+            {
+                "type": "string",
+                "pattern": PROVISION_REFERENCE_PATTERN,
+                "description": self.extra.get("help_text", ""),
+            }
+        )(self)
+
 
 class ClaimFilter(django_filters.FilterSet):
-    topic = django_filters.ModelChoiceFilter(
+    topic = SlugFilter(
         field_name="topics",
-        to_field_name="slug",
         queryset=Topic.objects.all(),
         method="filter_topic",
         error_messages=unknown("topic"),
         help_text="Topic slug, e.g. `china-role`; claims on its sub-topics are included.",
     )
-    expert = django_filters.ModelChoiceFilter(
+    expert = SlugFilter(
         field_name="speaker",
-        to_field_name="slug",
         queryset=Expert.objects.public(),
         error_messages=unknown("expert"),
         help_text="Speaker's slug, e.g. `oleksandr-musienko`.",
     )
-    treaty = django_filters.ModelChoiceFilter(
+    treaty = SlugFilter(
         field_name="provisions__treaty",
-        to_field_name="slug",
         queryset=Treaty.objects.all(),
         method="filter_citation",
         error_messages=unknown("treaty"),
@@ -124,27 +155,25 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_language",
         help_text="Claims quoted in a published article in this language.",
     )
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = SlugFilter(
         field_name="quotes__article__outlet",
-        to_field_name="slug",
         queryset=Outlet.objects.all(),
         method="filter_outlet",
         error_messages=unknown("outlet"),
         help_text="Claims quoted in a published article of this outlet (slug).",
     )
-    made_after = django_filters.DateFilter(
+    made_after = IsoDateFilter(
         field_name="made_on",
         lookup_expr="gte",
         help_text="Claims made on or after this date (YYYY-MM-DD).",
     )
-    made_before = django_filters.DateFilter(
+    made_before = IsoDateFilter(
         field_name="made_on",
         lookup_expr="lte",
         help_text="Claims made on or before this date (YYYY-MM-DD).",
     )
-    article = django_filters.ModelChoiceFilter(
+    article = SlugFilter(
         field_name="quotes__article",
-        to_field_name="slug",
         queryset=Article.objects.published(),
         method="filter_article",
         error_messages=unknown("published article"),
@@ -196,20 +225,18 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class QuoteFilter(django_filters.FilterSet):
-    article = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
+    article = SlugFilter(
         queryset=Article.objects.published(),
         error_messages=unknown("published article"),
         help_text="Quotes in this published article (slug).",
     )
-    expert = django_filters.ModelChoiceFilter(
+    expert = SlugFilter(
         field_name="claim__speaker",
-        to_field_name="slug",
         queryset=Expert.objects.public(),
         error_messages=unknown("expert"),
         help_text="Quotes of this expert (slug).",
     )
-    claim = django_filters.ModelChoiceFilter(
+    claim = IdFilter(
         queryset=Claim.objects.published(),
         error_messages={"invalid_choice": "No published claim has the id “%(value)s”."},
         help_text="Quotes of this published claim (id).",
@@ -221,8 +248,7 @@ class QuoteFilter(django_filters.FilterSet):
 
 
 class TopicFilter(django_filters.FilterSet):
-    parent = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
+    parent = SlugFilter(
         queryset=Topic.objects.all(),
         error_messages=unknown("topic"),
         help_text="The direct sub-topics of this topic (slug).",
@@ -259,8 +285,7 @@ class TreatyFilter(django_filters.FilterSet):
 
 
 class ProvisionFilter(django_filters.FilterSet):
-    treaty = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
+    treaty = SlugFilter(
         queryset=Treaty.objects.all(),
         error_messages=unknown("treaty"),
         help_text="The provisions of this treaty (slug).",

@@ -2,15 +2,17 @@
 
 The same engine, ranking and facets as the /search/ page (claims/search/), as JSON: ranked
 hits of every kind with a highlighted snippet, the counts by facet and numbered pages. Like
-every list of this API it refuses what it cannot use (an unknown parameter, a topic slug that
-names nothing, a year out of range) with a 400 naming the parameter.
+every list of this API it refuses what it cannot use (an unknown parameter, a year out of
+range) with a 400 naming the parameter, and a topic or outlet slug that names nothing with a
+404 naming it.
 """
 
 import html
+import re
 
 from django.urls import reverse
 from django.utils.html import strip_tags
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +21,7 @@ from articles.models import Language, Outlet
 from claims import search
 from claims.api.filters import SEARCH_SYNTAX
 from claims.models import SearchEntry, Topic
+from config.api import NOT_FOUND_CODES, SLUG_PATTERN, ReferenceNotFound
 from config.api_caching import add_cache_headers
 
 Kind = SearchEntry.Kind
@@ -32,6 +35,8 @@ FACET_PARAMETERS = {
 }
 # `format` is DRF's own (json, or api for the browsable API).
 KNOWN_PARAMETERS = {"q", *FACET_PARAMETERS, "page", "format"}
+# For a `q` of spaces or invisible characters only, which the engine's cleaning empties.
+NOTHING_TO_SEARCH = "Nothing to search for: the query has no visible characters."
 API_DETAIL = {
     Kind.EXPERT: "api:expert-detail",
     Kind.CLAIM: "api:claim-detail",
@@ -46,13 +51,19 @@ def no_slug(what):
     return {"does_not_exist": f"No {what} has the slug “{{value}}”."}
 
 
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
 class SlugField(serializers.SlugRelatedField):
-    """A record by its slug. A value with a null character names nothing (no slug has one, and
-    PostgreSQL refuses it in a query)."""
+    """A record by its slug: a value that cannot be a slug is malformed (a 400) before any
+    query; a slug no record has is `does_not_exist` (a 404, see SearchView.get)."""
+
+    default_error_messages = {
+        "malformed": "Not a slug (letters, digits, hyphens and underscores): “{value}”."
+    }
 
     def to_internal_value(self, data):
-        if "\x00" in str(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        # re.search, as the schema's `pattern` is applied (a final newline names nothing).
+        if not isinstance(data, str) or not re.search(SLUG_PATTERN, data):
+            self.fail("malformed", value=str(data))
         return super().to_internal_value(data)
 
 
@@ -61,6 +72,9 @@ class SearchParametersSerializer(serializers.Serializer):
 
     q = serializers.CharField(
         help_text=f"The text to search for. {SEARCH_SYNTAX}",
+        # Spaces alone are something typed, answered like other text with nothing to search
+        # for (no hits and a `message`); only a missing or empty `q` is refused.
+        trim_whitespace=False,
         error_messages={
             "required": "Required: the text to search for.",
             "blank": "Empty: give the text to search for.",
@@ -226,8 +240,9 @@ class SearchView(APIView):
             "(`?q=leverage&type=claim&topic=china-role`). Filters combine with AND. The "
             "`type` counts ignore the `type` filter, so they can serve as tabs.\n\n"
             "Draft, in-review and withdrawn items are never found. A `q` with nothing to "
-            "search for (only very common words, only exclusions, only emoji) is answered "
-            "with no hits and a `message`; a missing or empty `q` is a 400. Numbered pages of "
+            "search for (only very common words, only exclusions, only emoji, only spaces) is "
+            "answered with no hits and a `message`; a missing or empty `q` is a 400, and a "
+            "topic or outlet slug that names nothing a 404. Numbered pages of "
             f"{search.PER_PAGE}, at most {search.MAX_PAGE}."
         ),
         parameters=[SearchParametersSerializer],
@@ -241,11 +256,12 @@ class SearchView(APIView):
             raise exceptions.ValidationError(
                 {name: [f"Unknown parameter. Known parameters: {known}."] for name in unknown}
             )
-        parameters = SearchParametersSerializer(data=request.query_params)
-        parameters.is_valid(raise_exception=True)
+        # An optional parameter sent empty counts as not sent, as in every list of the API.
+        data = {name: value for name, value in request.query_params.items() if value or name == "q"}
+        parameters = SearchParametersSerializer(data=data)
+        if not parameters.is_valid():
+            raise_for_parameter_errors(parameters)
         values = parameters.validated_data
-        if not search.parse(values["q"]).text:
-            raise exceptions.ValidationError({"q": ["Empty: give the text to search for."]})
         page = values.get("page", 1)
         filters = {
             engine_name: values.get(name)
@@ -261,7 +277,7 @@ class SearchView(APIView):
         data = {
             "query": results.query.text,
             "truncated": results.query.truncated,
-            "message": results.message or None,
+            "message": results.message or (None if results.query.text else NOTHING_TO_SEARCH),
             "count": results.total,
             "next": self.page_link(results.page + 1) if results.has_next else None,
             "previous": self.page_link(results.page - 1) if results.has_previous else None,
@@ -317,6 +333,20 @@ class SearchView(APIView):
                 )
             facets[name] = values
         return facets
+
+
+def raise_for_parameter_errors(parameters):
+    """The 400 for malformed parameters (naming every wrong one at once), else the 404 for
+    slugs that name nothing."""
+    errors = parameters.errors
+    if any(
+        not isinstance(parameters.fields.get(name), SlugField)
+        or message.code not in NOT_FOUND_CODES
+        for name, messages in errors.items()
+        for message in messages
+    ):
+        raise exceptions.ValidationError(errors)
+    raise ReferenceNotFound({name: [str(m) for m in messages] for name, messages in errors.items()})
 
 
 def _slugs(model, facet_values):

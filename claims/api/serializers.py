@@ -16,7 +16,13 @@ from articles.api.serializers import OutletSummarySerializer, correction_field
 from articles.models import Article
 from claims import jsonld
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Stance, Topic, Treaty
-from config.api import HtmlUrlField, IdentityLinkField, ListLinkField, RelatedLinkField
+from config.api import (
+    HtmlUrlField,
+    IdentityLinkField,
+    ListLinkField,
+    OptionalUrlField,
+    RelatedLinkField,
+)
 from config.models import DatePrecision
 from experts.api.serializers import OrganizationSummarySerializer
 from experts.models import Affiliation, Expert
@@ -37,18 +43,6 @@ class PageUrlField(serializers.Field):
 
     def to_representation(self, obj):
         return absolute(self, obj.get_absolute_url())
-
-
-class BlankAsNullURLField(serializers.URLField):
-    """A URL, or null where none is on file (the model stores an empty string)."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        kwargs["allow_null"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return value or None
 
 
 class BlankAsNullChoiceField(serializers.ChoiceField):
@@ -173,7 +167,7 @@ class PredictionSerializer(serializers.Serializer):
         help_text="Set by an editor; `pending` until the due date has passed and it is judged."
     )
     outcome_note = serializers.CharField(read_only=True)
-    outcome_source_url = BlankAsNullURLField()
+    outcome_source_url = OptionalUrlField()
 
     def get_attribute(self, instance):
         # Only predictions have a due date and an outcome.
@@ -351,7 +345,7 @@ class TreatySerializer(serializers.ModelSerializer):
     parties = serializers.ListField(
         source="party_list", child=serializers.CharField(), read_only=True
     )
-    source_url = BlankAsNullURLField(help_text="The treaty's text; null if none is on file.")
+    source_url = OptionalUrlField(help_text="The treaty's text; null if none is on file.")
     provision_count = serializers.IntegerField(source="provisions_count", read_only=True)
     claim_count = serializers.IntegerField(
         source="claims_count",

@@ -6,7 +6,7 @@ answers with a 400 naming the parameter.
 
 import django_filters
 
-from articles.models import country_code_validator
+from articles.api.filters import CountryFilter
 from claims.api.filters import SearchTextFilter
 from claims.models import SearchEntry, Topic
 from config.api import SlugFilter
@@ -47,10 +47,7 @@ class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Organization.Kind.choices, help_text="The kind of organization."
     )
-    country = django_filters.CharFilter(
-        validators=[country_code_validator],
-        help_text="Two-letter ISO 3166 country code in capitals, e.g. `UA`.",
-    )
+    country = CountryFilter()
     q = django_filters.CharFilter(
         field_name="name",
         lookup_expr="icontains",

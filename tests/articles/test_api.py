@@ -45,6 +45,12 @@ def errors(response):
     return response.json()["errors"]
 
 
+def not_found(response):
+    """The `errors` of a 404 for a filter value that names nothing."""
+    assert response.status_code == 404, response.content
+    return response.json()["errors"]
+
+
 def all_pages(client, url, params):
     """Every row's slug, following `next` links."""
     found = []
@@ -236,8 +242,8 @@ def test_outlet_filter_keeps_the_outlets_articles(client):
     assert slugs(client.get(ARTICLES, {"outlet": "24-channel"})) == ["in-outlet"]
 
 
-def test_outlet_filter_with_an_unknown_slug_is_400(client):
-    assert "outlet" in errors(client.get(ARTICLES, {"outlet": "no-such-outlet"}))
+def test_outlet_filter_with_an_unknown_slug_is_404(client):
+    assert "outlet" in not_found(client.get(ARTICLES, {"outlet": "no-such-outlet"}))
 
 
 def test_language_filter_keeps_articles_in_the_language(client):
@@ -272,8 +278,8 @@ def test_topic_filter_lists_an_article_filed_under_two_sub_topics_once(client):
     assert slugs(client.get(ARTICLES, {"topic": "china-role"})) == ["story"]
 
 
-def test_topic_filter_with_an_unknown_slug_is_400(client):
-    assert "topic" in errors(client.get(ARTICLES, {"topic": "no-such-topic"}))
+def test_topic_filter_with_an_unknown_slug_is_404(client):
+    assert "topic" in not_found(client.get(ARTICLES, {"topic": "no-such-topic"}))
 
 
 def test_expert_filter_keeps_articles_quoting_the_expert(client):
@@ -291,13 +297,13 @@ def test_expert_filter_ignores_quotes_of_unpublished_claims(client):
     assert slugs(client.get(ARTICLES, {"expert": "musienko"})) == []
 
 
-def test_expert_filter_with_an_unknown_slug_is_400(client):
-    assert "expert" in errors(client.get(ARTICLES, {"expert": "nobody"}))
+def test_expert_filter_with_an_unknown_slug_is_404(client):
+    assert "expert" in not_found(client.get(ARTICLES, {"expert": "nobody"}))
 
 
-def test_expert_filter_with_an_expert_without_published_claims_is_400(client):
+def test_expert_filter_with_an_expert_without_published_claims_is_404(client):
     ClaimFactory(speaker=ExpertFactory(slug="unpublished"), status=PublicationStatus.DRAFT)
-    assert "expert" in errors(client.get(ARTICLES, {"expert": "unpublished"}))
+    assert "expert" in not_found(client.get(ARTICLES, {"expert": "unpublished"}))
 
 
 def test_published_after_keeps_articles_from_that_day_on(client):

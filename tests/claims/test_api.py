@@ -61,6 +61,12 @@ def errors(response):
     return response.json()["errors"]
 
 
+def not_found(response):
+    """The `errors` of a 404 for a filter value that names nothing."""
+    assert response.status_code == 404, response.content
+    return response.json()["errors"]
+
+
 def query_count(client, url, params=None):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
@@ -333,10 +339,10 @@ def test_topic_filter_lists_a_claim_on_two_sub_topics_once(client):
     assert ids(client.get(CLAIMS, {"topic": "china-role"})) == [claim.pk]
 
 
-def test_unknown_topic_is_a_400_naming_the_parameter(client):
+def test_unknown_topic_is_a_404_naming_the_parameter(client):
     response = client.get(CLAIMS, {"topic": "no-such-topic"})
 
-    assert errors(response) == {"topic": ["No topic has the slug “no-such-topic”."]}
+    assert not_found(response) == {"topic": ["No topic has the slug “no-such-topic”."]}
 
 
 def test_expert_filter_keeps_the_expert_s_claims(client):
@@ -350,7 +356,7 @@ def test_expert_filter_keeps_the_expert_s_claims(client):
 def test_expert_without_published_claims_is_unknown(client):
     ClaimFactory(speaker__slug="hidden", status=DRAFT)
 
-    assert "expert" in errors(client.get(CLAIMS, {"expert": "hidden"}))
+    assert "expert" in not_found(client.get(CLAIMS, {"expert": "hidden"}))
 
 
 def test_treaty_filter_keeps_claims_citing_any_of_its_provisions(client):
@@ -389,12 +395,12 @@ def test_malformed_provision_is_a_400(client, value):
     assert "ru-dprk-2024/art_4" in problem
 
 
-def test_unknown_provision_is_a_400(client):
+def test_unknown_provision_is_a_404(client):
     ProvisionFactory(treaty__slug="ru-dprk-2024", address="art_4")
 
     response = client.get(CLAIMS, {"provision": "ru-dprk-2024/art_99"})
 
-    assert errors(response) == {
+    assert not_found(response) == {
         "provision": ["No provision has the address “ru-dprk-2024/art_99”."]
     }
 
@@ -464,8 +470,8 @@ def test_outlet_filter_keeps_claims_quoted_by_the_outlet(client):
     assert ids(client.get(CLAIMS, {"outlet": "24-channel"})) == [quoted.pk]
 
 
-def test_unknown_outlet_is_a_400(client):
-    assert "outlet" in errors(client.get(CLAIMS, {"outlet": "nowhere"}))
+def test_unknown_outlet_is_a_404(client):
+    assert "outlet" in not_found(client.get(CLAIMS, {"outlet": "nowhere"}))
 
 
 def test_made_after_and_made_before_include_their_dates(client):
@@ -493,7 +499,7 @@ def test_article_filter_keeps_claims_quoted_in_the_article(client):
 def test_unpublished_article_is_unknown_to_the_article_filter(client):
     QuoteFactory(article__slug="draft", article__status=DRAFT)
 
-    assert "article" in errors(client.get(CLAIMS, {"article": "draft"}))
+    assert "article" in not_found(client.get(CLAIMS, {"article": "draft"}))
 
 
 def test_q_matches_the_summary_in_any_case(client):
@@ -833,15 +839,19 @@ def test_quotes_filter_by_claim(client):
     assert ids(client.get(QUOTES, {"claim": quote.claim_id})) == [quote.pk]
 
 
-@pytest.mark.parametrize("value", ["twelve", "999999"])
-def test_quotes_claim_filter_refuses_a_non_integer_or_unknown_id(client, value):
+@pytest.mark.parametrize("value", ["twelve", "0", "-3", "9223372036854775808"])
+def test_quotes_claim_filter_refuses_a_value_that_is_not_an_id(client, value):
     assert "claim" in errors(client.get(QUOTES, {"claim": value}))
 
 
-def test_quotes_claim_filter_refuses_a_draft_claim(client):
+def test_quotes_claim_filter_with_an_unknown_id_is_a_404(client):
+    assert "claim" in not_found(client.get(QUOTES, {"claim": "999999"}))
+
+
+def test_quotes_claim_filter_treats_a_draft_claim_as_unknown(client):
     draft = ClaimFactory(status=DRAFT)
 
-    assert "claim" in errors(client.get(QUOTES, {"claim": draft.pk}))
+    assert "claim" in not_found(client.get(QUOTES, {"claim": draft.pk}))
 
 
 def test_quotes_come_newest_first(client):
@@ -942,8 +952,8 @@ def test_topics_come_in_title_order(client):
     assert ids(client.get(TOPICS)) == [first.pk, second.pk]
 
 
-def test_unknown_parent_topic_is_a_400(client):
-    assert "parent" in errors(client.get(TOPICS, {"parent": "nothing"}))
+def test_unknown_parent_topic_is_a_404(client):
+    assert "parent" in not_found(client.get(TOPICS, {"parent": "nothing"}))
 
 
 def test_topic_list_runs_as_many_queries_for_50_topics_as_for_5(client):
@@ -1105,8 +1115,8 @@ def test_provisions_filter_by_treaty(client):
     assert ids(client.get(PROVISIONS, {"treaty": "ru-dprk-2024"})) == [provision.pk]
 
 
-def test_unknown_treaty_is_a_400_for_provisions(client):
-    assert errors(client.get(PROVISIONS, {"treaty": "nothing"})) == {
+def test_unknown_treaty_is_a_404_for_provisions(client):
+    assert not_found(client.get(PROVISIONS, {"treaty": "nothing"})) == {
         "treaty": ["No treaty has the slug “nothing”."]
     }
 

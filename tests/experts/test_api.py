@@ -50,6 +50,12 @@ def errors(response):
     return response.json()["errors"]
 
 
+def not_found(response):
+    """The `errors` of a 404 for a filter value that names nothing."""
+    assert response.status_code == 404, response.content
+    return response.json()["errors"]
+
+
 def query_count(client, url, params):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
@@ -326,8 +332,8 @@ def test_organization_filter_includes_past_roles_once(client):
     assert slugs(client.get(EXPERTS, {"organization": "cmlr"})) == ["former"]
 
 
-def test_organization_filter_with_an_unknown_slug_is_400(client):
-    assert list(errors(client.get(EXPERTS, {"organization": "nowhere"}))) == ["organization"]
+def test_organization_filter_with_an_unknown_slug_is_404(client):
+    assert list(not_found(client.get(EXPERTS, {"organization": "nowhere"}))) == ["organization"]
 
 
 def test_topic_filter_keeps_experts_with_published_claims_on_it(client):
@@ -353,8 +359,8 @@ def test_topic_filter_ignores_unpublished_claims(client):
     assert slugs(client.get(EXPERTS, {"topic": "china-role"})) == []
 
 
-def test_topic_filter_with_an_unknown_slug_is_400(client):
-    assert list(errors(client.get(EXPERTS, {"topic": "no-such-topic"}))) == ["topic"]
+def test_topic_filter_with_an_unknown_slug_is_404(client):
+    assert list(not_found(client.get(EXPERTS, {"topic": "no-such-topic"}))) == ["topic"]
 
 
 def test_expert_list_rejects_an_unknown_parameter(client):

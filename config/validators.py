@@ -1,0 +1,79 @@
+"""Validators every app's models share."""
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+# RFC 3986 §2: unreserved, reserved (gen-delims and sub-delims) and percent-encoded octets.
+URI_CHARACTER = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}"
+URI = re.compile(rf"(?:{URI_CHARACTER})*")
+URI_CHARACTERS = re.compile(rf"(?:{URI_CHARACTER})+")
+# The first thing that is not a URI character (a lone % included).
+NOT_URI_CHARACTER = re.compile(rf"(?:{URI_CHARACTER})*(.)", re.DOTALL)
+
+
+@deconstructible
+class UriCharactersValidator:
+    """Only the characters RFC 3986 allows in a URI, which is what the API's `format: uri`
+    promises partners: no spaces, double quotes, angle brackets, braces, backslashes, control
+    or non-ASCII characters, and `%` only before two hex digits. Django's URLValidator lets
+    several of these through (`https://example.org/"><svg/onload=…>`).
+
+    The single quote stays allowed: RFC 3986 counts it among the sub-delimiters, and pages
+    escape it like any other character.
+    """
+
+    code = "invalid"
+
+    def __call__(self, value):
+        value = str(value)
+        if URI.fullmatch(value):
+            return
+        character = NOT_URI_CHARACTER.match(value).group(1)
+        if character == " ":
+            shown = "a space"
+        elif character.isprintable():
+            shown = f"“{character}”"
+        else:
+            shown = f"U+{ord(character):04X}"
+        raise ValidationError(
+            "A web address may hold only the characters of RFC 3986: %(character)s must be "
+            "percent-encoded (a space as %%20, a double quote as %%22); an address copied "
+            "from the browser's address bar already is.",
+            code=self.code,
+            params={"character": shown},
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, UriCharactersValidator)
+
+
+validate_uri_characters = UriCharactersValidator()
+
+
+def encode_uri(value):
+    """`value` with every character RFC 3986 does not allow percent-encoded (as UTF-8), and a
+    non-ASCII host in its IDNA form: the same address, written as a URI."""
+    if not value or URI.fullmatch(value):
+        return value
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if host and not host.isascii():
+            netloc = parts.netloc.replace(host, host.encode("idna").decode("ascii"))
+            value = urlunsplit(parts._replace(netloc=netloc))
+    except (ValueError, UnicodeError):
+        pass  # percent-encoded below like the rest
+    encoded = []
+    position = 0
+    while position < len(value):
+        match = URI_CHARACTERS.match(value, position)
+        if match:
+            encoded.append(match.group())
+            position = match.end()
+        else:
+            encoded.append("".join(f"%{byte:02X}" for byte in value[position].encode("utf-8")))
+            position += 1
+    return "".join(encoded)
