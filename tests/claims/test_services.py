@@ -8,10 +8,10 @@ from claims.services import claim_create, quote_create
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
+    EditorFactory,
     ExpertFactory,
     ProvisionFactory,
     TopicFactory,
-    UserFactory,
 )
 
 
@@ -56,7 +56,8 @@ def test_quote_create_picks_an_explicit_occurrence(db):
 
 
 def test_quote_create_records_who_made_it(db):
-    user = UserFactory()
+    # The service checks the user may edit the (published) claim: an editor may.
+    user = EditorFactory()
     quote = quote_create(
         claim=ClaimFactory(),
         article=ArticleFactory(),
