@@ -80,8 +80,10 @@ def test_an_expert_without_claims(client, db):
 
 
 def test_an_outlet_page_does_not_list_its_unpublished_articles(client, db):
-    # Outlets have no workflow of their own: the page exists, but shows only published articles.
+    # Outlets have no workflow of their own: public once they have a published article, and
+    # then they show only the published ones.
     outlet = OutletFactory()
+    ArticleFactory(outlet=outlet)
     for status in UNPUBLISHED:
         ArticleFactory(outlet=outlet, status=status, title=f"{SECRET} {status}")
 
@@ -90,7 +92,19 @@ def test_an_outlet_page_does_not_list_its_unpublished_articles(client, db):
 
     assert page.status_code == api.status_code == 200
     assert SECRET not in page.content.decode()
-    assert json.loads(api.content)["article_count"] == 0
+    assert json.loads(api.content)["article_count"] == 1
+
+
+def test_an_outlet_with_only_unpublished_articles_is_not_shown(client, db):
+    outlet = OutletFactory(name=f"{SECRET} Outlet")
+    for status in UNPUBLISHED:
+        ArticleFactory(outlet=outlet, status=status)
+
+    page = client.get(outlet.get_absolute_url())
+    api = client.get(reverse("api:outlet-detail", args=[outlet.pk]))
+
+    assert page.status_code == api.status_code == 404
+    assert SECRET not in page.content.decode() + api.content.decode()
 
 
 def api_detail(kind, status):
