@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.html_import import TEXT_TAGS, html_to_text, sanitize_html
+from articles.html_import import PARSER_MAX_DEPTH, TEXT_TAGS, html_to_text, sanitize_html
 from articles.importers import ImportFailed, articles_import_file
 from articles.models import Article, Outlet
 from articles.services import article_publish, article_submit_for_review
@@ -246,10 +246,27 @@ def saved_page(slug, title, lines):
     ).encode()
 
 
+# Payloads that nest elements past the HTML parser's depth limit: a page holding one is
+# refused whole (articles/html_import.py), so the others are uploaded without them.
+NESTING_PAYLOADS = [p for p in MARKUP_PAYLOADS if p.count("<div>") > PARSER_MAX_DEPTH]
+
+
+def test_saved_page_nesting_past_the_parser_limit_is_refused_not_cut(editor_client):
+    upload = SimpleUploadedFile("nested.html", saved_page("nested", "nested", NESTING_PAYLOADS))
+
+    response = editor_client.post(
+        reverse("admin:articles_article_import"), {"files": [upload], "language": "en"}
+    )
+
+    assert f"more than {PARSER_MAX_DEPTH} deep" in response.content.decode()
+    assert not Article.objects.filter(source_url="https://news.example/nested").exists()
+
+
 def test_saved_pages_uploaded_in_the_admin_are_stored_without_markup(editor_client):
     url = reverse("admin:articles_article_import")
+    payloads = [p for p in MARKUP_PAYLOADS if p not in NESTING_PAYLOADS]
     upload = SimpleUploadedFile(
-        '"><img src=x onerror=alert(1)>.html', saved_page("xss", "markup", MARKUP_PAYLOADS)
+        '"><img src=x onerror=alert(1)>.html', saved_page("xss", "markup", payloads)
     )
     baseline_upload = SimpleUploadedFile(
         "baseline.html", saved_page("plain", "plain", [f"Line {n}." for n in range(20)])
