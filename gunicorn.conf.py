@@ -33,10 +33,14 @@ workers = worker_count(cpu_count(), os.environ)
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# A request running longer than this is killed with its worker (the database statement
-# timeout, 5 s by default, should stop a slow query long before).
+# A worker that stops answering the arbiter for this long (a hung process) is killed and
+# replaced. It does not stop a slow request: a gthread worker's main thread keeps answering
+# while a request runs in another thread. What bounds a request is the database statement
+# timeout (DB_STATEMENT_TIMEOUT_MS, 5 s by default) and, for the streamed claims export, its
+# own EXPORT_TIME_LIMIT_SECONDS (20 s by default).
 timeout = 30
-# On restart or deploy, in-flight requests get this long to finish.
+# On restart or deploy, in-flight requests get this long to finish: longer than the export's
+# time limit, so a running export ends with its own last line rather than mid-row.
 graceful_timeout = 30
 # Seconds an idle keep-alive connection from the proxy stays open.
 keepalive = 5

@@ -109,3 +109,18 @@ class PartnerKeyRateThrottle(SettingsRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": partner_key_of(request).prefix}
+
+
+class PartnerKeyRequired(permissions.BasePermission):
+    """Only requests with a partner key; anonymous ones get a 401 that says how to read."""
+
+    message = (
+        "The export is for partners: send `Authorization: Api-Key <key>` (editors issue "
+        "keys). Without a key, page through the claims list, /api/v1/claims/."
+    )
+
+    def has_permission(self, request, view):
+        if partner_key_of(request) is None:
+            # DRF's own refusal of the anonymous would say only "credentials were not provided".
+            raise exceptions.NotAuthenticated(self.message)
+        return True

@@ -81,3 +81,9 @@ def test_gunicorn_accepts_the_configuration_and_loads_the_app(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_graceful_restart_waits_longer_than_an_export_may_stream(monkeypatch, settings):
+    conf = load_conf(monkeypatch)
+
+    assert conf.graceful_timeout > settings.EXPORT_TIME_LIMIT_SECONDS

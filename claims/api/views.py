@@ -1,6 +1,7 @@
 """API views of the claims app: claims (also as JSON-LD and NDJSON), quotes, topics,
 treaties and provisions. Published data only."""
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
@@ -29,7 +30,9 @@ from claims.api.serializers import (
 )
 from claims.models import Claim, Provision, Quote, Topic, Treaty
 from config.api import CursorPagination, StrictFilterBackend
+from config.api_access import PartnerKeyRequired, ReadOnly
 from config.api_caching import ConditionalGetMixin
+from config.api_schema import API_KEY_SCHEME
 from config.api_views import ReadOnlyViewSet
 from config.models import public_q
 
@@ -275,6 +278,31 @@ class ClaimViewSet(FormatParameterMixin, ReadOnlyViewSet):
         return super().get_serializer_class()
 
 
+# The largest id a claim can have (a bigint): `after` beyond it is a 400, not a database error.
+MAX_ID = 2**63 - 1
+
+
+def export_after(request):
+    """The export's `after` parameter as an id, or None; anything else is a 400."""
+    value = request.query_params.get("after")
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+        raise exceptions.ValidationError(
+            {"after": [f"Must be a whole number from 0 to {MAX_ID}, the id of a claim."]}
+        )
+    return int(value)
+
+
+def resume_url(request, last):
+    """The URL continuing this export after claim `last` (this URL if none was sent)."""
+    params = request.query_params.copy()
+    if last is not None:
+        params["after"] = str(last)
+    query = params.urlencode()
+    return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+
+
 class ExportSchema(AutoSchema):
     def get_filter_backends(self):
         # The export is the claims list, streamed: document its filters too.
@@ -292,6 +320,9 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
     renderer_classes = [JSONRenderer, NDJSONRenderer]
     pagination_class = None
     schema = ExportSchema()
+    # Partners only: a stream holds a worker thread for up to EXPORT_TIME_LIMIT_SECONDS.
+    permission_classes = [ReadOnly, PartnerKeyRequired]
+    extra_query_parameters = ("after",)
     chunk_size = export.CHUNK_SIZE
     freshness_fields = CLAIM_FRESHNESS_FIELDS
     freshness_shown = CLAIM_FRESHNESS_SHOWN
@@ -302,12 +333,28 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
         description=(
             "Every published claim, one JSON object per line (NDJSON, "
             "`Content-Type: application/x-ndjson`), each exactly as an item of the claims list. "
-            "The response is streamed, ordered by id; the claims list's filters apply. "
+            "**Partners only**: without an `Authorization: Api-Key <key>` header the answer is "
+            "401. The response is streamed, ordered by id; the claims list's filters apply. "
             "There are no pages: `page`, `page_size`, `cursor` and `ordering` are refused. "
-            "Rows are read 500 at a time, so the export of any size starts at once; while "
-            "no claim has changed, `If-None-Match` with the last ETag answers 304."
+            f"Rows are read {export.CHUNK_SIZE} at a time, so the export of any size starts at "
+            "once; while no claim has changed, `If-None-Match` with the last ETag answers 304. "
+            "One request streams for at most the server's time limit (20 seconds by default): "
+            "an export cut short ends with a line that is not a claim, "
+            '`{"error": "time_limit", "detail": "…", "next": "<URL>"}`; request `next` to '
+            "continue after the last claim received (`unavailable` instead of `time_limit` "
+            "if the database failed)."
         ),
-        parameters=[OpenApiParameter("format", exclude=True)],
+        auth=[{API_KEY_SCHEME: []}],
+        parameters=[
+            OpenApiParameter("format", exclude=True),
+            OpenApiParameter(
+                "after",
+                {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                OpenApiParameter.QUERY,
+                description="Only claims with a greater id: where an export cut short "
+                "continues (its last line's `next` sets it).",
+            ),
+        ],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(
                 OpenApiTypes.STR,
@@ -317,9 +364,29 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
                         "Two lines",
                         value='{"id": 1, "summary": "…", "speaker": {…}, …}\n'
                         '{"id": 2, "summary": "…", "speaker": {…}, …}\n',
-                    )
+                    ),
+                    OpenApiExample(
+                        "Cut short at the time limit",
+                        value='{"id": 1, "summary": "…", "speaker": {…}, …}\n'
+                        '{"error": "time_limit", "detail": "The export stopped at its time '
+                        'limit of 20 seconds a request; continue with `next`.", "next": '
+                        '"https://kb.example.org/api/v1/claims/export.ndjson?after=1"}\n',
+                    ),
                 ],
-            )
+            ),
+            401: OpenApiResponse(
+                {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}},
+                    "required": ["detail"],
+                },
+                description="No partner key (the export is for partners), or a header that "
+                "is not `Api-Key <key>`, or an unknown, revoked or expired key.",
+                examples=[
+                    OpenApiExample("Anonymous", value={"detail": PartnerKeyRequired.message}),
+                    OpenApiExample("Unknown key", value={"detail": "Unknown API key."}),
+                ],
+            ),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -328,14 +395,21 @@ class ClaimExportView(FormatParameterMixin, ConditionalGetMixin, GenericAPIView)
             raise exceptions.ValidationError(
                 {name: ["The export has no pages and is ordered by id."] for name in paging}
             )
+        after = export_after(request)
         claims = self.filter_queryset(self.get_queryset())
+        if after is not None:
+            claims = claims.filter(pk__gt=after)
         # A mirror polling the export gets a 304 for one query while nothing has changed.
         validators = self.validators_for(claims)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
         lines = export.ndjson_lines(
-            claims.with_card_data(), serializer=self.get_serializer(), chunk_size=self.chunk_size
+            claims.with_card_data(),
+            serializer=self.get_serializer(),
+            chunk_size=self.chunk_size,
+            time_limit=settings.EXPORT_TIME_LIMIT_SECONDS,
+            resume_url=lambda last: resume_url(request, last),
         )
         response = StreamingHttpResponse(lines, content_type=NDJSONRenderer.media_type)
         return validators.apply(response)

@@ -226,6 +226,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+def env_seconds(name, default):
+    value = os.environ.get(name, default).strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {value!r}")
+    return seconds
+
+
+# Seconds one request of the claims export may stream before it ends with a line saying so
+# and where to continue (claims/api/export.py); below gunicorn's graceful_timeout.
+EXPORT_TIME_LIMIT_SECONDS = env_seconds("EXPORT_TIME_LIMIT_SECONDS", "20")
 # Seconds a browser or shared cache may reuse an API response before revalidating it.
 API_CACHE_MAX_AGE = int(env("API_CACHE_MAX_AGE", "60"))
 # Part of every ETag: bump it when a deploy changes what the API returns for unchanged rows.
