@@ -328,10 +328,11 @@ def complete_schema(result, generator, request, public):
         }
     components["headers"]["Retry-After"] = copy.deepcopy(RETRY_AFTER)
     list_views = _list_views(generator)
+    keyed_views = _views_requiring_a_key(generator)
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method == "get":
-                _complete_operation(operation)
+                _complete_operation(operation, requires_key=path in keyed_views)
                 _describe_pages(result, path, operation)
                 if path in list_views:
                     _describe_ordering(operation, list_views[path])
@@ -344,6 +345,20 @@ def _list_views(generator):
         path: callback.cls
         for path, _, method, callback in getattr(generator, "endpoints", ())
         if (getattr(callback, "actions", None) or {}).get(method.lower()) == "list"
+    }
+
+
+def _views_requiring_a_key(generator):
+    """The paths whose view refuses anonymous requests (PartnerKeyRequired)."""
+    from config.api_access import PartnerKeyRequired  # the access layer loads after this
+
+    return {
+        path
+        for path, _, _, callback in getattr(generator, "endpoints", ())
+        if any(
+            isinstance(permission, type) and issubclass(permission, PartnerKeyRequired)
+            for permission in getattr(callback.cls, "permission_classes", ())
+        )
     }
 
 
@@ -443,10 +458,11 @@ def _ref(kind, name):
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _complete_operation(operation):
-    # Anonymous reads are allowed everywhere; a key only raises the rate limit.
+def _complete_operation(operation, *, requires_key=False):
+    # Anonymous reads are allowed, a key only raises the rate limit; except where the view
+    # requires a key (the export), which answers 401 without one.
     security = operation.get("security")
-    if security and {} not in security:
+    if security and {} not in security and not requires_key:
         security.append({})
     for parameter in operation.get("parameters", []):
         if parameter.get("in") == "query" and parameter["name"] == "page_size":

@@ -33,6 +33,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # In a query value, whitespace a search box can carry (a pasted tab or line break) is kept:
 # the search treats it as a space.
 VALUE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# RFC 9110 §5.5: a header value holds no control but tab. Only C0 and DEL: WSGI gives header
+# bytes as Latin-1, so a UTF-8 value's continuation bytes look like C1 controls.
+HEADER_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def statement_timed_out(exception):
@@ -103,11 +106,13 @@ class RequestIdMiddleware:
 
 
 class ControlCharacterMiddleware:
-    """Refuse a request whose path or query string holds control characters, before any view
-    or the database sees them: a 400, as JSON with `errors` under /api/, a plain page elsewhere.
+    """Refuse a request whose path, query string or headers hold control characters, before
+    any view or the database sees them: a 400, as JSON with `errors` under /api/, a plain page
+    elsewhere.
 
     The path and parameter names may hold none (C0, DEL, C1); parameter values may hold tab,
-    line feed and carriage return, which a search box can carry, but no other control.
+    line feed and carriage return, which a search box can carry, but no other control; header
+    values none but tab (a NUL in `Authorization` reached the key lookup, a 500 on PostgreSQL).
     """
 
     def __init__(self, get_response):
@@ -135,6 +140,9 @@ class ControlCharacterMiddleware:
             if problems:
                 # The name as given would carry the control characters into the answer.
                 errors[CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", name)] = problems
+        for name, value in request.headers.items():
+            if HEADER_CONTROL_CHARACTERS.search(value):
+                errors[name] = ["The header may not contain control characters."]
         return errors
 
     @staticmethod

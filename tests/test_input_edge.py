@@ -284,3 +284,19 @@ def test_the_data_migration_percent_encodes_existing_rows():
 
     treaty.refresh_from_db()
     assert treaty.source_url == "https://example.org/a%20b%22c"
+
+
+def test_a_nul_in_the_authorization_header_is_a_400_naming_it(client):
+    response = client.get(reverse("api:topic-list"), HTTP_AUTHORIZATION="Api-Key ab\x00c.def")
+
+    assert refused(response) == {
+        "Authorization": ["The header may not contain control characters."]
+    }
+
+
+def test_a_key_in_utf_8_is_still_answered_as_an_unknown_key(client):
+    response = client.get(
+        reverse("api:topic-list"), HTTP_AUTHORIZATION="Api-Key ключ".encode().decode("latin-1")
+    )
+
+    assert response.status_code == 401

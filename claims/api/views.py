@@ -285,8 +285,8 @@ MAX_ID = 2**63 - 1
 def export_after(request):
     """The export's `after` parameter as an id, or None; anything else is a 400."""
     value = request.query_params.get("after")
-    if value is None:
-        return None
+    if value in (None, ""):
+        return None  # sent empty is not sent, as for every parameter of the API
     if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
         raise exceptions.ValidationError(
             {"after": [f"Must be a whole number from 0 to {MAX_ID}, the id of a claim."]}
