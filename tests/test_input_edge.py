@@ -23,6 +23,7 @@ from tests.factories import (
     ProvisionFactory,
     TreatyFactory,
 )
+from tests.security.xss import REFUSED_URL_PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
@@ -236,13 +237,14 @@ def test_a_url_field_accepts_urls_written_as_uris(url):
     outlet.full_clean()
 
 
-def test_the_admin_refuses_an_injected_url_and_keeps_what_was_typed(editor_client):
+@pytest.mark.parametrize("payload", [INJECTED_URL, *REFUSED_URL_PAYLOADS])
+def test_the_admin_refuses_an_injected_url_and_keeps_what_was_typed(editor_client, payload):
     outlet = OutletFactory()
     url = reverse("admin:articles_outlet_change", args=[outlet.pk])
     data = {
         "name": outlet.name,
         "slug": outlet.slug,
-        "home_url": INJECTED_URL,
+        "home_url": payload,
         "country": "UA",
         "language": "uk",
     }
@@ -251,9 +253,9 @@ def test_the_admin_refuses_an_injected_url_and_keeps_what_was_typed(editor_clien
 
     assert response.status_code == 200
     assert "home_url" in response.context["adminform"].form.errors
-    assert response.context["adminform"].form["home_url"].value() == INJECTED_URL
+    assert response.context["adminform"].form["home_url"].value() == payload
     outlet.refresh_from_db()
-    assert outlet.home_url != INJECTED_URL
+    assert outlet.home_url != payload
 
 
 def test_the_api_percent_encodes_a_url_stored_around_the_validators(client):

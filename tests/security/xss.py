@@ -45,10 +45,17 @@ PAYLOADS = load_payloads()
 # Django's form fields refuse null characters (a form error, tested on its own), so what an
 # editor can type is the rest.
 FORM_PAYLOADS = [payload for payload in PAYLOADS if "\x00" not in payload]
-# Valid for URLValidator (so a URL field stores them) yet trying to break out of href="…".
+# Valid for URLValidator and RFC 3986 (so a URL field stores them: a single quote is one of
+# its sub-delimiters) yet trying to break out of an href='…'.
 URL_PAYLOADS = [
-    'https://evil.example/"><script>alert(1)</script>',
     "https://evil.example/'onmouseover='alert(1)",
+    "https://evil.example/'autofocus/onfocus='window.__xss=1",
+    "https://evil.example/?q='-alert(1)-'",
+]
+# Valid for URLValidator but not RFC 3986, which the URL fields hold to (config/validators.py):
+# refused with a form error, so never stored.
+REFUSED_URL_PAYLOADS = [
+    'https://evil.example/"><script>alert(1)</script>',
     "https://evil.example/?q=<svg/onload=alert(1)>",
     'https://evil.example/"autofocus/onfocus="window.__xss=1',
 ]
