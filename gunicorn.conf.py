@@ -44,6 +44,10 @@ timeout = 30
 graceful_timeout = 30
 # Seconds an idle keep-alive connection from the proxy stays open.
 keepalive = 5
+# The longest request line gunicorn reads (its maximum; the default is 4094): a longer one is
+# a 414 from gunicorn itself, documented in the API schema. Long filter combinations stay
+# within reach of the app, which answers them with its own 400s.
+limit_request_line = 8190
 # Recycle each worker after about a thousand requests (jittered so they do not all restart at
 # once), which bounds any slow memory growth.
 max_requests = 1000

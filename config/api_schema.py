@@ -106,6 +106,7 @@ parameter:
 | 401 | unknown, revoked or expired API key |
 | 404 | no such published item or page; an unreadable cursor; a filter naming nothing |
 | 405 | any method other than GET, HEAD and OPTIONS |
+| 414 | a request line over 8190 bytes, refused by the server in front (not JSON) |
 | 429 | rate limit reached; retry after `Retry-After` seconds |
 
 ## Rate limits
@@ -261,6 +262,14 @@ CACHING_HEADERS = {
     "`If-Modified-Since`.",
     "Cache-Control": "How long shared caches may keep the response.",
     "Vary": "The request headers the response depends on.",
+}
+
+# Answered by the server in front (gunicorn: gunicorn.conf.py's limit_request_line), as its own
+# HTML page, before the app sees the request.
+URI_TOO_LONG = {
+    "description": "URI Too Long: the request line is longer than the server accepts (8190 "
+    "bytes behind the bundled gunicorn configuration). Answered by the server in front of the "
+    "API, not as JSON."
 }
 
 NOT_MODIFIED = {
@@ -486,6 +495,7 @@ def _complete_operation(operation, *, requires_key=False):
     for name in CACHING_HEADERS:
         headers.setdefault(name, _ref("headers", name))
     responses.setdefault("304", NOT_MODIFIED)
+    responses.setdefault("414", copy.deepcopy(URI_TOO_LONG))
 
     # Errors come in JSON, or in the format the request negotiated (JSON-LD, an NDJSON line).
     media_types = ["application/json"] + [
