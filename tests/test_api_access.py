@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from claims.models import PartnerKey
 from config.api_access import PartnerKeyAuthentication
 from config.settings.base import caches_for
-from tests.factories import OutletFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,8 @@ def fresh_cache():
 
 @pytest.fixture
 def outlet():
-    return OutletFactory()
+    """An outlet readers can reach: the API lists only outlets with a published article."""
+    return ArticleFactory().outlet
 
 
 def new_key(**fields):

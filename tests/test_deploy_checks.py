@@ -30,7 +30,13 @@ def deploy_check():
 
 def production(args, tmp_path):
     """`manage.py <args>` with the production settings and no REDIS_URL, as CI runs the check."""
-    environ = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    # Neither the Redis of the CI machine nor the browser tests' async-unsafe switch (set in this
+    # process by tests/browser/conftest.py) belongs in a production check.
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="deploy-check-" + "k3y" * 20,

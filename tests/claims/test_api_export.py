@@ -199,7 +199,7 @@ def test_export_after_an_id_starts_past_it(client):
     assert [json.loads(line)["id"] for line in lines] == [claim.pk for claim in rest]
 
 
-@pytest.mark.parametrize("value", ["", "-1", "1.5", "x", "٣", str(2**63)])
+@pytest.mark.parametrize("value", ["-1", "1.5", "x", "٣", str(2**63)])
 def test_export_refuses_an_after_that_is_not_an_id(client, value):
     response = client.get(EXPORT, {"after": value})
 
