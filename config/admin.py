@@ -29,7 +29,7 @@ from config.history import (
     snapshot,
     version_values,
 )
-from config.services import save_stamped
+from config.services import save_stamped, shown_to_readers
 from config.workflow import check_edit, edit_refusal
 
 STAMP_FIELDS = ("created", "updated", "updated_by")
@@ -335,11 +335,17 @@ class StampedAdmin(VersionHistoryAdmin):
             instance.save()
         formset.save_m2m()
 
+    # Deleting what no reader could see (a draft, a draft's quote) purges nothing, so it moves
+    # no public ETag; deleting anything shown purges as a save does (config.services).
     def delete_model(self, request, obj):
         label = f"{obj._meta.label} {obj.pk} deleted"
+        shown = shown_to_readers(type(obj)._base_manager.filter(pk=obj.pk))
         super().delete_model(request, obj)
-        schedule_public_purge(label)
+        if shown:
+            schedule_public_purge(label)
 
     def delete_queryset(self, request, queryset):
+        shown = shown_to_readers(queryset)
         super().delete_queryset(request, queryset)
-        schedule_public_purge(f"{queryset.model._meta.label} rows deleted")
+        if shown:
+            schedule_public_purge(f"{queryset.model._meta.label} rows deleted")

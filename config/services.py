@@ -28,6 +28,15 @@ def save_stamped(instance, *, user=None):
     return instance
 
 
+def shown_to_readers(queryset):
+    """Whether readers can see any row of `queryset` as the database now holds it (ask before
+    deleting: a draft's deletion then purges nothing)."""
+    visible = _visible_rows(queryset.model)
+    if visible is None:
+        return queryset.exists()
+    return visible.using(queryset.db).filter(pk__in=queryset.values("pk")).exists()
+
+
 def _public_rows(model):
     """The rows of `model` readers may see, by the app's own QuerySet method, or None."""
     manager = model._default_manager

@@ -254,6 +254,40 @@ def test_an_affiliation_of_an_expert_without_published_claims_leaves_public_vali
     assert changed(before, validators(client, world)) == []
 
 
+def test_deleting_a_draft_claim_in_the_admin_leaves_public_validators_alone(
+    client, world, editor, django_capture_on_commit_callbacks
+):
+    draft = draft_claim(world, user=editor)
+    before = validators(client, world)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:claims_claim_delete", args=[draft.pk]), {"post": "yes"}
+        )
+    client.logout()
+
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=draft.pk).exists()
+    assert changed(before, validators(client, world)) == []
+
+
+def test_deleting_a_published_claim_in_the_admin_changes_the_validators(
+    client, world, editor, django_capture_on_commit_callbacks
+):
+    before = validators(client, world)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:claims_claim_delete", args=[world.claim.pk]), {"post": "yes"}
+        )
+    client.logout()
+
+    assert response.status_code == 302
+    assert reverse("api:claim-list") in changed(before, validators(client, world))
+
+
 # Publishing changes them ---------------------------------------------------------------------
 
 
