@@ -32,7 +32,7 @@ class CountryFilter(django_filters.CharFilter):
 
 class ArticleFilter(django_filters.FilterSet):
     outlet = SlugFilter(
-        queryset=Outlet.objects.all(),
+        queryset=Outlet.objects.public(),
         help_text="Outlet slug, e.g. `24-channel`: the outlet's articles.",
     )
     language = django_filters.ChoiceFilter(

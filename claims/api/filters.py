@@ -157,7 +157,7 @@ class ClaimFilter(django_filters.FilterSet):
     )
     outlet = SlugFilter(
         field_name="quotes__article__outlet",
-        queryset=Outlet.objects.all(),
+        queryset=Outlet.objects.public(),
         method="filter_outlet",
         error_messages=unknown("outlet"),
         help_text="Claims quoted in a published article of this outlet (slug).",

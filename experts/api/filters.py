@@ -21,7 +21,7 @@ class ExpertFilter(django_filters.FilterSet):
         "Oleksandr Musienko.",
     )
     organization = SlugFilter(
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.public(),
         method="filter_organization",
         help_text="Organization slug: experts who hold or held a role there.",
     )
