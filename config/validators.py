@@ -77,3 +77,18 @@ def encode_uri(value):
             encoded.append("".join(f"%{byte:02X}" for byte in value[position].encode("utf-8")))
             position += 1
     return "".join(encoded)
+
+
+def percent_encode_stored_urls(apps, app_label, fields):
+    """For a data migration: rewrite the stored web addresses of `fields` ({model name: field
+    name} of `app_label`) with encode_uri, so rows the URI validator would refuse stay editable
+    and the API's `format: uri` holds. One that no longer fits its column stays as it is: the
+    API encodes it on the way out, and an editor who saves the record is asked for a shorter
+    address."""
+    for model_name, field in fields.items():
+        model = apps.get_model(app_label, model_name)
+        max_length = model._meta.get_field(field).max_length
+        for pk, url in model.objects.exclude(**{field: ""}).values_list("pk", field).iterator():
+            encoded = encode_uri(url)
+            if encoded != url and len(encoded) <= max_length:
+                model.objects.filter(pk=pk).update(**{field: encoded})

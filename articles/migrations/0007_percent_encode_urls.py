@@ -3,21 +3,11 @@ the rows the new validators would refuse stay editable and the API's `format: ur
 
 from django.db import migrations
 
-from config.validators import encode_uri
-
-FIELDS = {"Outlet": "home_url", "Article": "source_url"}
+from config.validators import percent_encode_stored_urls
 
 
 def percent_encode(apps, schema_editor):
-    for model_name, field in FIELDS.items():
-        model = apps.get_model("articles", model_name)
-        max_length = model._meta.get_field(field).max_length
-        for pk, url in model.objects.exclude(**{field: ""}).values_list("pk", field).iterator():
-            encoded = encode_uri(url)
-            # One that no longer fits stays as it is: the API encodes it on the way out, and
-            # an editor who saves the record is asked for a shorter address.
-            if encoded != url and len(encoded) <= max_length:
-                model.objects.filter(pk=pk).update(**{field: encoded})
+    percent_encode_stored_urls(apps, "articles", {"Outlet": "home_url", "Article": "source_url"})
 
 
 class Migration(migrations.Migration):
