@@ -226,6 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+
 def env_seconds(name, default):
     value = os.environ.get(name, default).strip()
     try:
