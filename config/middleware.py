@@ -3,6 +3,7 @@ while the database is unreachable."""
 
 import logging
 import re
+import threading
 import time
 import uuid
 
@@ -45,6 +46,10 @@ def statement_timed_out(exception):
     return type(cause).__name__ == "QueryCanceled" or getattr(cause, "sqlstate", "") == "57014"
 
 
+# Set once the undeclared-proxy error was logged in this process (client_ip).
+_undeclared_proxy_reported = threading.Event()
+
+
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or with reverse proxies in front, the entry of
     X-Forwarded-For the nearest trusted proxy wrote (the API throttle's rule, so the two agree).
@@ -54,10 +59,12 @@ def client_ip(request):
     if num_proxies and forwarded:
         addresses = [address.strip() for address in forwarded.split(",")]
         return addresses[-min(num_proxies, len(addresses))]
-    if forwarded:
+    if forwarded and not _undeclared_proxy_reported.is_set():
         # Either a client forging the header (ignored, rightly) or a proxy nobody declared,
         # behind which every client has the proxy's address: one lockout then refuses an
-        # editor to the whole world. Nothing else can tell the two apart, so say it loudly.
+        # editor to the whole world. Nothing else can tell the two apart, so say it loudly,
+        # once a process: any client can send the header, and must not flood the log.
+        _undeclared_proxy_reported.set()
         logger.error(
             "X-Forwarded-For received with API_NUM_PROXIES=0: if a reverse proxy is in front, "
             "set API_NUM_PROXIES, or every client shares its address (%s) for login "

@@ -14,6 +14,7 @@ from django.views import defaults
 from articles.models import Article, Language, Outlet
 from claims import search as kb_search
 from claims.models import SearchEntry, Topic
+from config.converters import MAX_ID
 from config.models import public_q
 from experts.models import Affiliation, Expert
 
@@ -24,8 +25,6 @@ SUGGESTIONS = 8
 # Facet values shown before the "more" disclosure, and at most in all.
 FACET_SHOWN = 8
 FACET_MAX = 40
-# Largest id a filter may name: SQLite integers are 64-bit and refuse anything larger.
-MAX_ID = 2**63 - 1
 
 _published_claims = public_q("claims__")
 

@@ -1,6 +1,8 @@
 """Admin sign-in is paused after five wrong passwords for one username from one address, and an
 editor lifts the lockout by deleting the access attempt in the admin."""
 
+import threading
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
@@ -9,6 +11,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from claims.roles import EDITORS
+from config import middleware
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -118,13 +121,24 @@ def test_behind_a_proxy_the_lockout_follows_the_forwarded_client_address(staff, 
     assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
 
 
-def test_an_undeclared_proxy_in_front_is_reported_in_the_log(staff, caplog):
+def test_an_undeclared_proxy_in_front_is_reported_in_the_log(staff, caplog, monkeypatch):
     """With API_NUM_PROXIES=0 every client behind a proxy shares its address, so five wrong
     passwords from anywhere would lock the editor out for everyone: the app cannot tell a proxy
     from a forged header, so it logs an error naming the setting (deploy.md)."""
+    monkeypatch.setattr(middleware, "_undeclared_proxy_reported", threading.Event())
     log_in(Client(), "reporter", "wrong password", HTTP_X_FORWARDED_FOR="198.51.100.7")
 
     assert any(
         record.levelname == "ERROR" and "API_NUM_PROXIES" in record.getMessage()
         for record in caplog.records
     )
+
+
+def test_the_undeclared_proxy_error_is_logged_once_a_process(staff, caplog, monkeypatch):
+    """Any client can send X-Forwarded-For: it must not be able to fill the log with errors."""
+    monkeypatch.setattr(middleware, "_undeclared_proxy_reported", threading.Event())
+    for address in ("198.51.100.7", "198.51.100.8", "198.51.100.9"):
+        log_in(Client(), "reporter", "wrong password", HTTP_X_FORWARDED_FOR=address)
+
+    reported = [r for r in caplog.records if "API_NUM_PROXIES" in r.getMessage()]
+    assert len(reported) == 1

@@ -34,6 +34,7 @@ from config.api_access import PartnerKeyRequired, ReadOnly
 from config.api_caching import ConditionalGetMixin
 from config.api_schema import API_KEY_SCHEME
 from config.api_views import ReadOnlyViewSet
+from config.converters import MAX_ID
 from config.models import public_q
 
 CLAIM_EXAMPLE = {
@@ -276,10 +277,6 @@ class ClaimViewSet(FormatParameterMixin, ReadOnlyViewSet):
         if self.action == "retrieve" and isinstance(renderer, JSONLDRenderer):
             return ClaimJSONLDSerializer
         return super().get_serializer_class()
-
-
-# The largest id a claim can have (a bigint): `after` beyond it is a 400, not a database error.
-MAX_ID = 2**63 - 1
 
 
 def export_after(request):
