@@ -16,8 +16,8 @@ from articles.services import (
 )
 from claims.forms import QuoteForm
 from claims.models import Quote
-from config.admin import StampedAdmin
-from config.workflow_admin import WorkflowAdminMixin, WorkflowInlineMixin
+from core.admin import StampedAdmin
+from core.workflow_admin import WorkflowAdminMixin, WorkflowInlineMixin
 
 
 @admin.register(Outlet)

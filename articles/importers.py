@@ -11,7 +11,7 @@ nothing new leaves the article untouched. New articles are drafts; an updated ar
 its status. The options an editor gives fill what a file leaves out on creation (language,
 published date) or choose the outlet of new articles; they never change an existing article.
 
-Every item asks config.workflow's one rule for the article it would write: a user who may not
+Every item asks core.workflow's one rule for the article it would write: a user who may not
 edit the matching article in its state (a contributor, and an article submitted for review
 or public) fails the file with "needs an editor: article #N “…” is published", writing nothing
 of it. `user=None` is the system (the command run without --user): it may write anything.
@@ -38,9 +38,9 @@ from articles import services
 from articles.html_import import read_html_page
 from articles.models import Article, Language, Outlet, body_max_chars
 from articles.ninjs import OWN_URI_PREFIX, ItemError, parse_json
-from config.models import DatePrecision, PublicationStatus
-from config.services import save_stamped
-from config.workflow import edit_refusal
+from core.models import DatePrecision, PublicationStatus
+from core.services import save_stamped
+from core.workflow import edit_refusal
 from experts.names import CYRILLIC
 
 # Language codes a file may give (the primary subtag of a BCP 47 tag, any case), and what
@@ -299,7 +299,7 @@ def _import_item(item, *, where, user, options):
 
 
 def _check_may_write(user, record, where):
-    """ItemError with config.workflow's sentence when `user` may not write `record`."""
+    """ItemError with core.workflow's sentence when `user` may not write `record`."""
     refusal = edit_refusal(user, record)
     if refusal:
         raise ItemError(f"{where}{refusal[0].lower()}{refusal[1:]}")

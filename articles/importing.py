@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from articles.models import Article
-from config.models import DatePrecision
+from core.models import DatePrecision
 
 # Whole-line markers after which a page holds only site text (compared case-insensitively,
 # ignoring a trailing colon or full stop). Extend the set when a new site adds its own.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.models import (
+from core.models import (
     DatePrecision,
     PublicationStatus,
     Reviewed,
@@ -16,7 +16,7 @@ from config.models import (
     format_date,
     public_q,
 )
-from config.validators import validate_uri_characters
+from core.validators import validate_uri_characters
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."

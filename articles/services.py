@@ -4,11 +4,11 @@ from django.utils.text import slugify
 
 from articles.models import Article
 from claims.services import quotes_reanchor
-from config.models import DatePrecision, PublicationStatus
-from config.services import save_stamped
-from config.workflow import apply_transition, check_edit
+from core.models import DatePrecision, PublicationStatus
+from core.services import save_stamped
+from core.workflow import apply_transition, check_edit
 
-# The workflow's transitions (config/workflow.py). Each checks the user's permission
+# The workflow's transitions (core/workflow.py). Each checks the user's permission
 # (articles.<transition>_article), locks the row, validates, records who and when and writes
 # a history version; an illegal move raises and saves nothing.
 
@@ -59,7 +59,7 @@ def article_import(
     title and its slug. Raises ValidationError when nothing of the page is left, when there is
     no title, or when the article does not validate (e.g. the slug or source URL is taken, or
     the body is over ARTICLE_BODY_MAX_CHARS); EditNotAllowed when `user` may not add it
-    (config.workflow.edit_refusal; None is the system).
+    (core.workflow.edit_refusal; None is the system).
     """
     title = (title or page.title).strip()
     if not page.body:

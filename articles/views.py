@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from articles.highlight import highlight_quotes
 from articles.models import Article, Language, Outlet
 from claims.jsonld import correction_data
-from config.public import gone_or_404, paginate, preview_label, query_string_without_page
+from core.public import gone_or_404, paginate, preview_label, query_string_without_page
 from experts.models import Affiliation, Expert
 
 

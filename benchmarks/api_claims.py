@@ -197,7 +197,7 @@ def build(claim_count):
         Treaty,
         locate,
     )
-    from config.models import DatePrecision, PublicationStatus
+    from core.models import DatePrecision, PublicationStatus
     from experts.models import Affiliation, Expert, Organization
 
     published = PublicationStatus.PUBLISHED

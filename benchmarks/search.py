@@ -48,7 +48,7 @@ from claims.corpus import PREFIX  # noqa: E402
 from claims.models import SearchEntry  # noqa: E402
 from claims.search import PER_PAGE, parse, search  # noqa: E402
 from claims.search.engines import engine  # noqa: E402
-from config.models import PUBLIC_STATUSES  # noqa: E402
+from core.models import PUBLIC_STATUSES  # noqa: E402
 from experts.models import Expert  # noqa: E402
 
 SIZES_SQL = """

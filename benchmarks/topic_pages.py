@@ -42,7 +42,7 @@ from claims.models import (  # noqa: E402
     Treaty,
     locate,
 )
-from config.models import DatePrecision, PublicationStatus  # noqa: E402
+from core.models import DatePrecision, PublicationStatus  # noqa: E402
 from experts.models import Affiliation, Expert, NameVariant, Organization  # noqa: E402
 
 EXPERTS = 20

@@ -28,10 +28,10 @@ from claims.services import (
     claim_withdraw,
     quote_repair,
 )
-from config.admin import StampedAdmin
-from config.models import PublicationStatus
-from config.workflow import TRANSITIONS, may_edit
-from config.workflow_admin import WorkflowAdminMixin, WorkflowInlineMixin, review_queue_view
+from core.admin import StampedAdmin
+from core.models import PublicationStatus
+from core.workflow import TRANSITIONS, may_edit
+from core.workflow_admin import WorkflowAdminMixin, WorkflowInlineMixin, review_queue_view
 
 # Provision.__str__ walks up the parents; three levels cover article > paragraph > point.
 PROVISION_LABEL_RELATED = ["treaty", "parent__parent__parent"]

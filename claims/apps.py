@@ -20,11 +20,6 @@ class ClaimsConfig(AppConfig):
 
         # Like Django's own permissions, the Editors group follows the code after each migrate.
         post_migrate.connect(roles.sync_groups_after_migrate, sender=self)
-        # The shared cache's table (production without Redis) and its `check --deploy` rule.
-        from config import cache
-        from config import checks as deploy_checks  # noqa: F401
-
-        post_migrate.connect(cache.create_cache_table, sender=self)
 
         from claims.search import checks, signals
 

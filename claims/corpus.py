@@ -39,7 +39,7 @@ from claims.models import (
     Treaty,
 )
 from claims.search import documents, index
-from config.models import PUBLIC_STATUSES, DatePrecision, PublicationStatus
+from core.models import PUBLIC_STATUSES, DatePrecision, PublicationStatus
 from experts.models import Affiliation, Expert, NameVariant, Organization
 from experts.names import name_key
 
@@ -832,7 +832,7 @@ def _vacuum(models):
 
 
 def _purge_public_caches(reason):
-    from config.cache import schedule_public_purge
+    from core.cache import schedule_public_purge
 
     with transaction.atomic():
         schedule_public_purge(reason)

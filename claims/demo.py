@@ -21,8 +21,8 @@ from articles.models import Article, Outlet
 from articles.services import article_import, article_update_body
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty
 from claims.services import claim_create, quote_create
-from config.models import PublicationStatus
-from config.services import save_stamped
+from core.models import PublicationStatus
+from core.services import save_stamped
 from experts.models import Affiliation, Expert, NameVariant, Organization
 
 DATA_FILE = "knowledge.toml"

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Topic
-from config.feeds import ProfileRssFeed
+from core.feeds import ProfileRssFeed
 
 FEED_LENGTH = 50
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from articles.models import normalize_text
 from claims.models import Claim, Quote
-from config.models import DatePrecision
+from core.models import DatePrecision
 from experts.models import Expert
 
 # Changing one of these on an orphan's page gives it its new passage.

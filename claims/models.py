@@ -12,7 +12,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from articles.models import normalize_text
-from config.models import (
+from core.models import (
     DatePrecision,
     PublicationStatus,
     Reviewed,
@@ -20,7 +20,7 @@ from config.models import (
     format_date,
     public_q,
 )
-from config.validators import validate_uri_characters
+from core.validators import validate_uri_characters
 from experts.models import Affiliation
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.

@@ -26,7 +26,7 @@ EDITOR_LOCKOUT_PERMISSIONS = {
     ("axes", "view_accessattempt"),
     ("axes", "delete_accessattempt"),
 }
-# Editors review: every transition of the workflow (config/workflow.py) on both kinds of item.
+# Editors review: every transition of the workflow (core/workflow.py) on both kinds of item.
 WORKFLOW_MODELS = {"articles": "article", "claims": "claim"}
 EDITOR_WORKFLOW_PERMISSIONS = {
     (app_label, f"{verb}_{model}")
@@ -37,7 +37,7 @@ EDITOR_WORKFLOW_PERMISSIONS = {
 # Contributors write drafts of articles and claims (with their topics, provision links and
 # quotes) and submit them for review; they may add the people, organisations and outlets a
 # draft needs, but neither change nor delete what is already on record, and never publish,
-# correct or withdraw. Which drafts they may edit is decided per item (config.workflow.may_edit).
+# correct or withdraw. Which drafts they may edit is decided per item (core.workflow.may_edit).
 CONTRIBUTOR_PERMISSIONS = (
     {
         (app_label, f"view_{model}")

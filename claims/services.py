@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, ClaimProvision, ClaimTopic, Quote, find_again
-from config.models import PublicationStatus
-from config.services import save_stamped
-from config.workflow import apply_transition, check_edit
+from core.models import PublicationStatus
+from core.services import save_stamped
+from core.workflow import apply_transition, check_edit
 
-# The workflow's transitions (config/workflow.py). Each checks the user's permission
+# The workflow's transitions (core/workflow.py). Each checks the user's permission
 # (claims.<transition>_claim), locks the row, validates, records who and when and writes a
 # history version; an illegal move raises and saves nothing.
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims import feeds, views
-from config.converters import IdConverter
+from core.converters import IdConverter
 
 register_converter(IdConverter, "id")
 

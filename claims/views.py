@@ -7,8 +7,8 @@ from django.utils.functional import SimpleLazyObject
 from claims import jsonld
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
-from config.cache import public_page
-from config.public import gone_or_404, paginate, preview_label, query_string_without_page
+from core.cache import public_page
+from core.public import gone_or_404, paginate, preview_label, query_string_without_page
 
 OTHER_CLAIMS_SHOWN = 5
 PROVISIONS_PER_PAGE = 100

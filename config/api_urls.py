@@ -14,7 +14,7 @@ from claims.api.views import (
     TopicViewSet,
     TreatyViewSet,
 )
-from config.api_views import SwaggerView
+from core.api.views import SwaggerView
 from experts.api.views import ExpertViewSet, OrganizationViewSet
 
 

@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, OutletSitemap
 from claims.sitemaps import ClaimSitemap, ProvisionSitemap, TopicSitemap, TreatySitemap
-from config import health, views
+from config import views
+from core import health
 from experts.sitemaps import ExpertSitemap
 
 sitemaps = {

@@ -14,8 +14,8 @@ from django.views import defaults
 from articles.models import Article, Language, Outlet
 from claims import search as kb_search
 from claims.models import SearchEntry, Topic
-from config.converters import MAX_ID
-from config.models import public_q
+from core.converters import MAX_ID
+from core.models import public_q
 from experts.models import Affiliation, Expert
 
 HOME_ARTICLES = 8

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.admin import StampedAdmin
+from core.admin import StampedAdmin
 from experts.models import (
     Affiliation,
     Expert,

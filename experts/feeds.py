@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimTopic, Quote
-from config.feeds import ProfileRssFeed
+from core.feeds import ProfileRssFeed
 from experts.models import Expert
 from experts.views import redirect_merged
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import country_code_validator
-from config.models import Stamped
+from core.models import Stamped
 from experts.names import name_key, name_key_words
 
 # pg_trgm similarity of two name keys above which the admin warns of a probable duplicate.
@@ -223,7 +223,7 @@ def pick_affiliation(affiliations, day):
 class ExpertPart:
     """A record readers see as part of its expert's profile (a name variant, an affiliation):
     on a public expert it changes the profile and the claims already published at once, so
-    there it is the editors' to write (config.workflow.edit_refusal)."""
+    there it is the editors' to write (core.workflow.edit_refusal)."""
 
     # Who may write it in every state: those who may change experts (the editors).
     review_permission = "experts.change_expert"

@@ -10,8 +10,8 @@ from simple_history.models import HistoricalChanges
 from simple_history.utils import bulk_update_with_history
 
 from claims.models import Claim
-from config.services import save_stamped
-from config.workflow import check_edit
+from core.services import save_stamped
+from core.workflow import check_edit
 from experts.models import Affiliation, Expert, ExpertMerge, ExpertSlugRedirect, NameVariant
 
 MERGE_PERMISSIONS = ("experts.change_expert", "experts.delete_expert")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from claims.models import Claim
-from config.public import paginate, query_string_without_page
+from core.public import paginate, query_string_without_page
 from experts.models import Affiliation, Expert
 
 WIKIDATA_URL = "https://www.wikidata.org/wiki/{}"

@@ -16,7 +16,7 @@ from claims.models import (
     Treaty,
 )
 from claims.roles import CONTRIBUTORS, EDITORS
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from experts.models import Affiliation, Expert, NameVariant, Organization
 
 

@@ -1,4 +1,4 @@
-"""Access to the API (config.api_access): partner keys, read-only methods, throttling, CORS."""
+"""Access to the API (core.api.access): partner keys, read-only methods, throttling, CORS."""
 
 import datetime
 import os
@@ -14,8 +14,8 @@ from django.utils import timezone
 from rest_framework.request import Request
 
 from claims.models import PartnerKey
-from config.api_access import PartnerKeyAuthentication
 from config.settings.base import caches_for
+from core.api.access import PartnerKeyAuthentication
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""HTTP caching of the API (config.api_caching): ETag, Last-Modified, 304, Cache-Control, Vary.
+"""HTTP caching of the API (core.api.caching): ETag, Last-Modified, 304, Cache-Control, Vary.
 
 Most tests run against a small viewset defined here (outlets with their articles as the
 embedded rows), so the behaviour of the base class is tested apart from any one resource;
@@ -20,9 +20,9 @@ from rest_framework import routers, serializers
 
 from articles.models import Article, Outlet
 from claims.models import PartnerKey, Topic
-from config.api_caching import freshness
-from config.api_views import ReadOnlyViewSet
-from config.models import PublicationStatus
+from core.api.caching import freshness
+from core.api.views import ReadOnlyViewSet
+from core.models import PublicationStatus
 from tests.factories import ArticleFactory, OutletFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

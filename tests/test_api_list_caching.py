@@ -1,5 +1,5 @@
 """A list's validators cover its page, and anonymous JSON lists are kept in the app's cache
-(config.api_caching): what a partner sees when rows change on and off the page they read."""
+(core.api.caching): what a partner sees when rows change on and off the page they read."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from claims.models import Claim, PartnerKey
-from config.cache import purge_public_caches
+from core.cache import purge_public_caches
 from experts.models import Expert
 from tests.factories import ClaimFactory, ExpertFactory
 

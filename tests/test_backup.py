@@ -21,7 +21,7 @@ from django.db import connection
 
 from articles.models import Article
 from claims.models import Claim, Topic
-from config.backups import PG_MAGIC, SQLITE_MAGIC
+from core.backups import PG_MAGIC, SQLITE_MAGIC
 from experts.models import Expert
 from tests.factories import ArticleFactory
 from tests.site_snapshot import normalized

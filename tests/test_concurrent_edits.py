@@ -1,5 +1,5 @@
 """Two editors saving the same record: the first save wins, the second is refused with who
-changed it and when, and nothing of the second is saved (config/concurrency.py)."""
+changed it and when, and nothing of the second is saved (core/concurrency.py)."""
 
 import re
 import threading
@@ -16,7 +16,7 @@ from articles.models import Article
 from articles.services import article_update_body
 from claims.models import Claim
 from claims.services import quote_create
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from experts.models import Expert
 from tests.admin_helpers import form_data
 from tests.factories import (

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from claims.models import Claim, PartnerKey, Topic
-from config.db_router import PrimaryReplicaRouter, replica_reads
+from core.db_router import PrimaryReplicaRouter, replica_reads
 from tests.admin_helpers import form_data
 from tests.factories import ClaimFactory, ClaimTopicFactory, QuoteFactory, TopicFactory
 
@@ -27,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture
 def routed():
-    with override_settings(DATABASE_ROUTERS=["config.db_router.PrimaryReplicaRouter"]):
+    with override_settings(DATABASE_ROUTERS=["core.db_router.PrimaryReplicaRouter"]):
         yield
 
 

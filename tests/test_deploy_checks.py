@@ -1,5 +1,5 @@
 """`manage.py check --deploy` refuses a process-local cache where production needs a shared one
-(config/checks.py), and production's own default passes it."""
+(core/checks.py), and production's own default passes it."""
 
 import os
 import subprocess

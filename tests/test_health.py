@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from config.middleware import DatabaseUnavailableMiddleware
+from core.middleware import DatabaseUnavailableMiddleware
 
 
 def unused_port():

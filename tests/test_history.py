@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from claims.models import ClaimProvision, Stance
-from config.history import REASON_LENGTH, changes_between, revert_reason, text_diff
-from config.services import save_stamped
+from core.history import REASON_LENGTH, changes_between, revert_reason, text_diff
+from core.services import save_stamped
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from config.history import revertable_fields
-from config.services import save_stamped
+from core.history import revertable_fields
+from core.services import save_stamped
 from tests.admin_helpers import form_data
 from tests.factories import (
     AffiliationFactory,

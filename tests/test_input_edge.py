@@ -14,8 +14,8 @@ from django.urls import Resolver404, resolve, reverse
 
 from articles.models import Outlet
 from claims.models import Treaty
-from config.api import MAX_PAGE_NUMBER
-from config.validators import encode_uri
+from core.api.common import MAX_PAGE_NUMBER
+from core.validators import encode_uri
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from config.logging import JsonFormatter
+from core.logging import JsonFormatter
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 

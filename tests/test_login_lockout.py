@@ -11,7 +11,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from claims.roles import EDITORS
-from config import middleware
+from core import middleware
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"

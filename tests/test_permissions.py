@@ -1,4 +1,4 @@
-"""Who may change what: every write path asks config.workflow's one rule (edit_refusal), for
+"""Who may change what: every write path asks core.workflow's one rule (edit_refusal), for
 the record in its state. A contributor writes drafts and what is not yet public; what has
 been submitted or is public is the editors'. Each refused case asserts nothing changed."""
 
@@ -12,8 +12,8 @@ from articles.models import Article
 from articles.services import article_import, article_update_body
 from claims.models import Claim, Quote
 from claims.services import claim_create, quote_create, quote_repair
-from config.models import PublicationStatus
-from config.workflow import EditNotAllowed, edit_refusal
+from core.models import PublicationStatus
+from core.workflow import EditNotAllowed, edit_refusal
 from experts.models import Affiliation, NameVariant
 from experts.services import affiliation_save, name_variant_save
 from tests.admin_helpers import form_data

@@ -20,8 +20,8 @@ from claims.services import (
     claim_submit_for_review,
     claim_withdraw,
 )
-from config.cache import public_paths, purge_public_caches
-from config.models import PublicationStatus
+from core.cache import public_paths, purge_public_caches
+from core.models import PublicationStatus
 from tests.admin_helpers import form_data
 from tests.factories import (
     AffiliationFactory,
@@ -257,7 +257,7 @@ def cdn():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     with override_settings(
-        CDN_PURGE_HOOKS=["config.cache.post_cdn_purge"],
+        CDN_PURGE_HOOKS=["core.cache.post_cdn_purge"],
         CDN_PURGE_URL=f"http://127.0.0.1:{server.server_port}/purge",
         CDN_PURGE_TOKEN="s3cret",
     ):
@@ -309,7 +309,7 @@ def test_a_failing_cdn_is_logged_and_the_publish_still_succeeds(
     claim = published_claim_on(topic, status=PublicationStatus.IN_REVIEW)
 
     with (
-        caplog.at_level(logging.WARNING, logger="config.cache"),
+        caplog.at_level(logging.WARNING, logger="core.cache"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         claim_publish(claim=claim, user=editor)
@@ -326,10 +326,10 @@ def test_an_unreachable_cdn_is_logged_and_the_publish_still_succeeds(
 
     with (
         override_settings(
-            CDN_PURGE_HOOKS=["config.cache.post_cdn_purge"],
+            CDN_PURGE_HOOKS=["core.cache.post_cdn_purge"],
             CDN_PURGE_URL=f"http://127.0.0.1:{free_port()}/purge",
         ),
-        caplog.at_level(logging.WARNING, logger="config.cache"),
+        caplog.at_level(logging.WARNING, logger="core.cache"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         claim_publish(claim=claim, user=editor)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.models import Language
 from claims import search as kb_search
 from claims.models import PartnerKey, Provision, Quote
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from articles.models import Language
 from claims import search as kb_search
 from claims.models import Provision, Quote
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.middleware import VALUE_CONTROL_CHARACTERS
+from core.middleware import VALUE_CONTROL_CHARACTERS
 from tests.factories import ClaimTopicFactory, ProvisionFactory, QuoteFactory
 
 PAGE = reverse("search")
@@ -158,7 +158,7 @@ def test_any_query_gets_an_answer_never_a_server_error(client, records, errors_l
         no_server_error(response, url, q)
         if url == PAGE:
             # Control characters other than tab and line breaks are refused at the edge
-            # (config.middleware.ControlCharacterMiddleware); anything else gets a results page.
+            # (core.middleware.ControlCharacterMiddleware); anything else gets a results page.
             refused = VALUE_CONTROL_CHARACTERS.search(q) is not None
             assert response.status_code == (400 if refused else 200)
 

@@ -29,7 +29,7 @@ from django.db import connection
 from django.urls import reverse
 
 from claims.models import Claim
-from config.db_router import PrimaryReplicaRouter, replica_reads
+from core.db_router import PrimaryReplicaRouter, replica_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -307,7 +307,7 @@ def test_the_anonymous_throttle_counts_requests_to_every_server_together(servers
     assert statuses == [200] * ANON_RATE + [429] * ANON_RATE
 
 
-# The database cache beside a read replica (config/db_router.py)
+# The database cache beside a read replica (core/db_router.py)
 
 
 def cache_table_model():

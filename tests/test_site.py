@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
-from config.models import PublicationStatus
 from config.urls import urlpatterns as site_urlpatterns
+from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -5,7 +5,7 @@ quotes, a draft article, a non-public expert's affiliation), must leave the ETag
 Last-Modified of every public API response as they were: the bodies do not change, so the
 validators must not reveal the activity. Publishing must change them.
 
-Writes run with their on-commit callbacks, so the public cache purge (config/cache.py), whose
+Writes run with their on-commit callbacks, so the public cache purge (core/cache.py), whose
 generation is part of every ETag, happens as in production.
 """
 
@@ -25,10 +25,10 @@ from articles.services import (
 )
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty
 from claims.services import claim_create, claim_publish, claim_submit_for_review
-from config.api_caching import freshness
-from config.cache import public_generation
-from config.models import PublicationStatus, public_q
-from config.services import save_stamped
+from core.api.caching import freshness
+from core.cache import public_generation
+from core.models import PublicationStatus, public_q
+from core.services import save_stamped
 from experts.models import Affiliation, Expert, NameVariant, Organization
 from tests.admin_helpers import form_data
 from tests.factories import (
@@ -347,7 +347,7 @@ def import_draft_article(world, *, user):
     )
 
 
-# The purge rule (config/services.py) ---------------------------------------------------------
+# The purge rule (core/services.py) ---------------------------------------------------------
 
 
 def purges(save, django_capture_on_commit_callbacks):

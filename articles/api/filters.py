@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from articles.models import Article, Language, Outlet, country_code_validator
 from claims.api.filters import SearchTextFilter
 from claims.models import Claim, SearchEntry, Topic
-from config.api import IsoDateFilter, SlugFilter
+from core.api.common import IsoDateFilter, SlugFilter
 from experts.models import Expert
 
 

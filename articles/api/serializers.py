@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from articles.models import Article, Outlet
 from claims.models import Topic
-from config.api import HtmlUrlField, ListLinkField, OptionalUrlField
+from core.api.common import HtmlUrlField, ListLinkField, OptionalUrlField
 
 
 class CorrectionSerializer(serializers.Serializer):

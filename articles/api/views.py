@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from articles.api.filters import ArticleFilter, OutletFilter
 from articles.api.serializers import ArticleDetailSerializer, ArticleSerializer, OutletSerializer
 from articles.models import Article, Outlet
-from config.api import CursorPagination
-from config.api_views import ReadOnlyViewSet
-from config.models import public_q
+from core.api.common import CursorPagination
+from core.api.views import ReadOnlyViewSet
+from core.models import public_q
 
 ARTICLE_EXAMPLE = {
     "id": 1,

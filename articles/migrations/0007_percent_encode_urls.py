@@ -1,9 +1,9 @@
-"""Existing web addresses rewritten to the characters RFC 3986 allows (config.validators), so
+"""Existing web addresses rewritten to the characters RFC 3986 allows (core.validators), so
 the rows the new validators would refuse stay editable and the API's `format: uri` holds."""
 
 from django.db import migrations
 
-from config.validators import percent_encode_stored_urls
+from core.validators import percent_encode_stored_urls
 
 
 def percent_encode(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 A malformed value is a form error, which the API answers with a 400 naming the parameter; a
 well-formed value that names nothing (an unknown slug, a provision address that does not
-exist) is a 404 naming it (config.api.StrictFilterBackend).
+exist) is a 404 naming it (core.api.common.StrictFilterBackend).
 """
 
 import re
@@ -26,7 +26,7 @@ from claims.models import (
     Topic,
     Treaty,
 )
-from config.api import SLUG_PATTERN, IdFilter, IsoDateFilter, SlugFilter
+from core.api.common import SLUG_PATTERN, IdFilter, IsoDateFilter, SlugFilter
 from experts.models import Expert
 
 # `<treaty slug>/<address>`, as the schema states it (and re.search applies it).

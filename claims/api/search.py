@@ -21,8 +21,8 @@ from articles.models import Language, Outlet
 from claims import search
 from claims.api.filters import SEARCH_SYNTAX
 from claims.models import SearchEntry, Topic
-from config.api import NOT_FOUND_CODES, SLUG_PATTERN, ReferenceNotFound
-from config.api_caching import add_cache_headers
+from core.api.caching import add_cache_headers
+from core.api.common import NOT_FOUND_CODES, SLUG_PATTERN, ReferenceNotFound
 
 Kind = SearchEntry.Kind
 # Filter parameters (also the keys of `facets`) and the engine's names for them.

@@ -16,14 +16,14 @@ from articles.api.serializers import OutletSummarySerializer, correction_field
 from articles.models import Article
 from claims import jsonld
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Stance, Topic, Treaty
-from config.api import (
+from core.api.common import (
     HtmlUrlField,
     IdentityLinkField,
     ListLinkField,
     OptionalUrlField,
     RelatedLinkField,
 )
-from config.models import DatePrecision
+from core.models import DatePrecision
 from experts.api.serializers import OrganizationSummarySerializer
 from experts.models import Affiliation, Expert
 

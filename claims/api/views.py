@@ -29,13 +29,13 @@ from claims.api.serializers import (
     TreatySerializer,
 )
 from claims.models import Claim, Provision, Quote, Topic, Treaty
-from config.api import CursorPagination, StrictFilterBackend
-from config.api_access import PartnerKeyRequired, ReadOnly
-from config.api_caching import ConditionalGetMixin
-from config.api_schema import API_KEY_SCHEME
-from config.api_views import ReadOnlyViewSet
-from config.converters import MAX_ID
-from config.models import public_q
+from core.api.access import PartnerKeyRequired, ReadOnly
+from core.api.caching import ConditionalGetMixin
+from core.api.common import CursorPagination, StrictFilterBackend
+from core.api.schema import API_KEY_SCHEME
+from core.api.views import ReadOnlyViewSet
+from core.converters import MAX_ID
+from core.models import public_q
 
 CLAIM_EXAMPLE = {
     "id": 8,

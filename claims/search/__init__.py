@@ -200,9 +200,9 @@ def search(text, *, filters=None, page=1, per_page=PER_PAGE, with_facets=True):
 
 def _cached_facets(query, where, where_params, filters):
     """_facets(), kept in the cache for the next page of the same search until the public
-    generation changes (config/cache.py: every publish or edit of public data) or
+    generation changes (core/cache.py: every publish or edit of public data) or
     PUBLIC_CACHE_SECONDS pass."""
-    from config.cache import public_generation
+    from core.cache import public_generation
 
     seconds = settings.PUBLIC_CACHE_SECONDS
     generation = public_generation() if seconds else None

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 
 from articles.models import Article
 from claims.models import Claim, ClaimTopic, Provision, Quote, SearchEntry, Topic, Treaty
-from config.models import PUBLIC_STATUSES
+from core.models import PUBLIC_STATUSES
 from experts.models import Expert, NameVariant
 
 Kind = SearchEntry.Kind

@@ -1,7 +1,7 @@
 """`{% publiccache "name" value … %}…{% endpubliccache %}`: a fragment cached for anonymous readers.
 
 Like Django's `{% cache %}`, but the key also holds the public generation (bumped by every
-publish or edit, see config/cache.py), the language and the page's URL with its query
+publish or edit, see core/cache.py), the language and the page's URL with its query
 string; staff and other signed-in users always get a fresh render; and an unreachable cache
 renders the fragment instead of failing the page. Pass lazy values (querysets,
 SimpleLazyObject) from the view so a cached fragment skips the queries behind it.
@@ -11,7 +11,7 @@ Keep CSRF tokens, CSP nonces and anything personal out of these blocks.
 
 from django import template
 
-from config.cache import cached_fragment
+from core.cache import cached_fragment
 
 register = template.Library()
 

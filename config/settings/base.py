@@ -62,6 +62,7 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
+    "core",
     "articles",
     "experts",
     "claims",
@@ -70,27 +71,27 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     # First, so every log line of the request, and its access line, carry the request id.
-    "config.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     # Before anything writes an absolute URL or a redirect (CANONICAL_HOST).
-    "config.headers.CanonicalHostMiddleware",
+    "core.headers.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.headers.PermissionsPolicyMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Before anything reads the session, the user or the database (a NUL breaks PostgreSQL);
     # after CORS and the security headers, which its 400 carries too.
-    "config.middleware.ControlCharacterMiddleware",
+    "core.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Public reads from the read replica, when there is one (config/db_router.py).
-    "config.db_middleware.DatabaseRoutingMiddleware",
+    # Public reads from the read replica, when there is one (core/db_router.py).
+    "core.db_middleware.DatabaseRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -123,15 +124,15 @@ DATABASES = {
     )
 }
 # SQLite rebuilds a table to alter it, which drops the triggers on it and fails on triggers
-# naming it; this backend keeps them through the rebuild (config/sqlite/base.py).
+# naming it; this backend keeps them through the rebuild (core/sqlite/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["ENGINE"] = "config.sqlite"
+    DATABASES["default"]["ENGINE"] = "core.sqlite"
     # Take the write lock when a transaction starts, so two editors saving at once queue (up
     # to `timeout` seconds) instead of one failing with "database is locked" mid-transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-# A read replica for public pages (config/db_router.py): anonymous GETs read from it; writes,
+# A read replica for public pages (core/db_router.py): anonymous GETs read from it; writes,
 # the admin, staff and anything after a write in the same request use "default".
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
@@ -139,7 +140,7 @@ if env("DATABASE_REPLICA_URL"):
         conn_max_age=int(env("CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
-    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 
 
 def fail_fast(databases, *, connect_timeout, statement_timeout_ms):
@@ -201,12 +202,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # Partners send `Authorization: Api-Key <key>`; everyone else reads anonymously.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api_access.PartnerKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api_access.ReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.access.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.access.ReadOnly"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api_access.AnonymousRateThrottle",
-        "config.api_access.PartnerKeyRateThrottle",
+        "core.api.access.AnonymousRateThrottle",
+        "core.api.access.PartnerKeyRateThrottle",
     ],
     # Per client IP without a key; per key with one (a key may carry its own rate).
     "DEFAULT_THROTTLE_RATES": {
@@ -217,12 +218,12 @@ REST_FRAMEWORK = {
     # the client; 0 uses REMOTE_ADDR, so a client cannot forge its way past the throttle.
     "NUM_PROXIES": int(env("API_NUM_PROXIES", "0")),
     "DEFAULT_FILTER_BACKENDS": [
-        "config.api.StrictFilterBackend",
-        "config.api.StrictOrderingFilter",
+        "core.api.common.StrictFilterBackend",
+        "core.api.common.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.common.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.common.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
@@ -265,7 +266,7 @@ def caches_for(redis_url, *, shared=False):
         return {
             "default": {
                 "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                # Created by `migrate` (config.cache.create_cache_table), or `createcachetable`.
+                # Created by `migrate` (core.cache.create_cache_table), or `createcachetable`.
                 "LOCATION": "kb_cache",
                 "KEY_PREFIX": "kb",
                 # Django culls a third of the table past MAX_ENTRIES (default 300): room for
@@ -280,10 +281,10 @@ def caches_for(redis_url, *, shared=False):
 CACHES = caches_for(env("REDIS_URL"))
 
 # How long a cached fragment of a public page lives (0 turns the cache off). Publishing or
-# editing drops them all at once (config/cache.py); this bounds staleness if a purge is lost.
+# editing drops them all at once (core/cache.py); this bounds staleness if a purge is lost.
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
 # Dotted paths of callables given the public paths to purge after each publish or edit,
-# e.g. "config.cache.post_cdn_purge", which POSTs them to CDN_PURGE_URL.
+# e.g. "core.cache.post_cdn_purge", which POSTs them to CDN_PURGE_URL.
 CDN_PURGE_HOOKS = env_list("CDN_PURGE_HOOKS")
 CDN_PURGE_URL = env("CDN_PURGE_URL", "")
 CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "")
@@ -292,16 +293,16 @@ CDN_PURGE_TIMEOUT = float(env("CDN_PURGE_TIMEOUT", "2"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom Knowledge Base API",
     "VERSION": "1.0.0",
-    "DEFAULT_GENERATOR_CLASS": "config.api_schema.SchemaGenerator",
+    "DEFAULT_GENERATOR_CLASS": "core.api.schema.SchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api_schema.complete_schema",
+        "core.api.schema.complete_schema",
     ],
     # Tags come from the path after /api/v1/: claims, experts, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "SERVE_INCLUDE_SCHEMA": False,
     # One enum for the choice sets several fields share.
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "config.models.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "core.models.DatePrecision"},
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -341,12 +342,12 @@ ARTICLE_IMPORT_MAX_BYTES = int(env("ARTICLE_IMPORT_MAX_BYTES", "10000000"))
 ARTICLE_IMPORT_MAX_REQUEST_BYTES = int(env("ARTICLE_IMPORT_MAX_REQUEST_BYTES", "5000000"))
 ARTICLE_IMPORT_MAX_ITEMS = int(env("ARTICLE_IMPORT_MAX_ITEMS", "500"))
 
-# One JSON object per line on stdout (config/logging.py), each with the id that
-# config.middleware.RequestIdMiddleware gives the request; "config.access" logs one line a request.
+# One JSON object per line on stdout (core/logging.py), each with the id that
+# core.middleware.RequestIdMiddleware gives the request; "config.access" logs one line a request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -362,7 +363,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No page uses these browser features; config.headers.PermissionsPolicyMiddleware sends
+# No page uses these browser features; core.headers.PermissionsPolicyMiddleware sends
 # `camera=(), microphone=(), …` (an empty list: allowed to no origin, not even this one).
 PERMISSIONS_POLICY = {
     feature: []
@@ -388,9 +389,9 @@ PERMISSIONS_POLICY = {
 # them with `Access-Control-Allow-Origin: *`.
 WHITENOISE_ALLOW_ALL_ORIGINS = False
 # host[:port] every absolute URL names (API links, JSON-LD, feeds, sitemap), whatever Host a
-# request sent; empty: the request's own (config/headers.py). Production requires it.
+# request sent; empty: the request's own (core/headers.py). Production requires it.
 CANONICAL_HOST = env("CANONICAL_HOST", "")
-# Probes may speak plain HTTP to the app behind the proxy (config/health.py).
+# Probes may speak plain HTTP to the app behind the proxy (core/health.py).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Everything comes from this server; no inline script or style except an element carrying the
@@ -427,7 +428,7 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # stdout, where it would mix into a management command's output.
 AXES_VERBOSE = False
 # The same client address the API throttle uses (API_NUM_PROXIES), never a forgeable header.
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 # Where a sign-in lands without a `next`, or with one refused as pointing off the site.
 LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_URL = "admin:login"

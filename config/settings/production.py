@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# The host every absolute URL names (config/headers.py): CANONICAL_HOST, else the first
+# The host every absolute URL names (core/headers.py): CANONICAL_HOST, else the first
 # ALLOWED_HOSTS entry when it is one plain host name.
 CANONICAL_HOST = env("CANONICAL_HOST", "") or (
     ALLOWED_HOSTS[0] if not ALLOWED_HOSTS[0].startswith(".") and "*" not in ALLOWED_HOSTS[0] else ""
@@ -29,7 +29,7 @@ if not CANONICAL_HOST or not validate_host(split_domain_port(CANONICAL_HOST)[0],
 
 # One cache for every worker and machine, so a purge (and each throttle count) reaches them
 # all: Redis when REDIS_URL is set, else a table in the database. `check --deploy` refuses a
-# process-local cache (config/checks.py).
+# process-local cache (core/checks.py).
 CACHES = caches_for(env("REDIS_URL"), shared=True)
 
 STORAGES = {

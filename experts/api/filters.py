@@ -9,7 +9,7 @@ import django_filters
 from articles.api.filters import CountryFilter
 from claims.api.filters import SearchTextFilter
 from claims.models import SearchEntry, Topic
-from config.api import SlugFilter
+from core.api.common import SlugFilter
 from experts.models import Expert, Organization
 
 

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import HtmlUrlField, ListLinkField
+from core.api.common import HtmlUrlField, ListLinkField
 from experts.models import Affiliation, Expert, Organization
 from experts.views import WIKIDATA_URL
 

@@ -3,8 +3,8 @@
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
-from config.api_views import ReadOnlyViewSet
-from config.models import public_q
+from core.api.views import ReadOnlyViewSet
+from core.models import public_q
 from experts.api.filters import ExpertFilter, OrganizationFilter
 from experts.api.serializers import ExpertSerializer, OrganizationSerializer
 from experts.models import Expert, Organization

@@ -4,7 +4,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Language
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.admin_helpers import (
     changelist_url,
     count_queries,

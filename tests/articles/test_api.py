@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles.api.views import ArticleViewSet, OutletViewSet
 from articles.models import Article, Language, Outlet
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Language, Outlet
 from claims.models import Claim, Quote
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory
 
 FIELDS = [

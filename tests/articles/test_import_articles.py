@@ -14,7 +14,7 @@ from articles.html_import import read_html_page
 from articles.importers import ImportFailed, Outcome, articles_import_file
 from articles.models import Article, Language, Outlet
 from claims.models import Quote
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     ArticleFactory,
     EditorFactory,

@@ -16,7 +16,7 @@ from articles.importing import clean_page
 from articles.models import Article, Language
 from articles.ninjs import ItemError
 from articles.services import article_import, article_update_body
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.admin_helpers import form_data
 from tests.factories import ArticleFactory, OutletFactory
 

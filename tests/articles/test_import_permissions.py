@@ -1,4 +1,4 @@
-"""Who may import over what: every import path asks config.workflow's one rule.
+"""Who may import over what: every import path asks core.workflow's one rule.
 
 A contributor's file that matches an article submitted for review or public writes nothing
 and is reported "needs an editor"; an editor's updates it; the command runs as --user, or
@@ -17,7 +17,7 @@ from django.urls import reverse
 from articles.importers import ImportFailed, articles_import_file
 from articles.models import Article, Outlet
 from claims.models import Quote
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import ArticleFactory, ContributorFactory, QuoteFactory, UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"

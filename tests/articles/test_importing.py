@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importing import clean_page, parse_partial_date
 from articles.models import Article
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.factories import ArticleFactory, OutletFactory
 
 SEEDS = settings.BASE_DIR / "demo" / "seeds"

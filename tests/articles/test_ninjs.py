@@ -6,7 +6,7 @@ import pytest
 
 from articles.html_import import html_to_text, sanitize_html
 from articles.ninjs import ItemError, article_to_ninjs, detect_version, parse_item, parse_json
-from config.models import DatePrecision
+from core.models import DatePrecision
 from tests.factories import ArticleFactory, ClaimFactory, QuoteFactory, TopicFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from claims.models import Claim, ClaimProvision, Quote
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -17,8 +17,8 @@ from articles.services import (
     article_withdraw,
 )
 from claims import search as kb_search
-from config.models import PublicationStatus
-from config.workflow import InvalidTransition, TransitionNotAllowed
+from core.models import PublicationStatus
+from core.workflow import InvalidTransition, TransitionNotAllowed
 from tests.factories import ArticleFactory, ContributorFactory, EditorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import ClaimFactory, ContributorFactory, EditorFactory
 
 pytestmark = pytest.mark.browser

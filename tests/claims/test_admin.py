@@ -5,7 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from claims.models import Claim, Quote
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.admin_helpers import (
     assert_queries_do_not_grow,
     changelist_url,

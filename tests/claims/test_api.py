@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from articles.models import Language
 from claims.models import Claim, ClaimProvision
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

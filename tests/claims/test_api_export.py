@@ -15,8 +15,8 @@ from django.urls import reverse
 from claims.api import export
 from claims.api.views import ClaimExportView
 from claims.models import Claim, PartnerKey
-from config.models import PublicationStatus
 from config.settings.base import env_seconds
+from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ClaimFactory,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import ClaimFactory, ClaimTopicFactory, ExpertFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

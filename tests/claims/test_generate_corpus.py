@@ -8,7 +8,7 @@ from articles.models import Article, Language
 from claims.corpus import PREFIX, max_experts
 from claims.models import Claim, Quote, SearchEntry, Topic
 from claims.search import index, search
-from config.models import PUBLIC_STATUSES, PublicationStatus
+from core.models import PUBLIC_STATUSES, PublicationStatus
 from experts.models import Expert
 from experts.names import name_key
 from tests.factories import ClaimFactory, ClaimTopicFactory

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from articles.models import Article, Outlet
 from claims.demo import REPORTED_MODELS, DemoDataError, load_demo
 from claims.models import Claim, Provision, Quote, Topic, Treaty
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from experts.models import Expert
 
 pytestmark = pytest.mark.django_db

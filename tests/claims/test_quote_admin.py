@@ -10,7 +10,7 @@ from articles.models import Article
 from articles.services import article_update_body
 from claims.models import Claim, Quote
 from claims.services import quote_create
-from config.models import DatePrecision, PublicationStatus
+from core.models import DatePrecision, PublicationStatus
 from tests.admin_helpers import listed
 from tests.factories import ArticleFactory, ClaimFactory, ExpertFactory
 

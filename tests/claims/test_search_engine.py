@@ -15,7 +15,7 @@ from articles.models import Language
 from claims import search
 from claims.models import SearchEntry
 from claims.search.engines import LikeEngine, engine
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -369,7 +369,7 @@ def test_facets_are_reused_for_the_next_page_until_public_data_changes(
     assert len(page_two) < len(page_one)
     assert [(v.value, v.count) for v in second.facets["kind"]] == [("article", 3)]
 
-    from config.services import save_stamped
+    from core.services import save_stamped
 
     edited = article(title="Other news")
     edited.title = "Sanctions report 4"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from claims import search
 from claims.models import SearchEntry
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from experts.services import experts_merge, experts_merge_undo
 from tests.factories import (
     ArticleFactory,

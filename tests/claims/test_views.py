@@ -13,8 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from claims.models import Claim, ClaimProvision, Quote, Topic
 from claims.views import CLAIMS_PER_PAGE
-from config.models import PublicationStatus
-from config.public import PER_PAGE
+from core.models import PublicationStatus
+from core.public import PER_PAGE
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -19,8 +19,8 @@ from claims.services import (
     claim_submit_for_review,
     claim_withdraw,
 )
-from config.models import PublicationStatus
-from config.workflow import InvalidTransition, TransitionNotAllowed
+from core.models import PublicationStatus
+from core.workflow import InvalidTransition, TransitionNotAllowed
 from experts.models import Expert
 from tests.factories import (
     ArticleFactory,

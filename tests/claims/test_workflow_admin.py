@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.admin_helpers import changelist_url, count_queries, form_data
 from tests.factories import (
     ArticleFactory,

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from experts.api.views import ExpertViewSet, OrganizationViewSet
 from experts.models import Expert, Organization
 from tests.factories import (

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -131,7 +131,7 @@ def test_feed_query_count(client, django_assert_num_queries):
         client.get(feed_url(claim.speaker))
 
 
-# Each field escaped once (issue 12; see config/feeds.py).
+# Each field escaped once (issue 12; see core/feeds.py).
 
 MARKED_UP = "China's <b>leverage</b> & more"
 

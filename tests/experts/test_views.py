@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from experts.models import Expert
 from tests.factories import (
     AffiliationFactory,

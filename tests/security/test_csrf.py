@@ -13,7 +13,7 @@ from django.urls import reverse
 from articles.models import Article
 from claims.models import Topic
 from config.api_urls import router
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.admin_helpers import form_data
 from tests.factories import ArticleFactory, EditorFactory, TopicFactory
 

@@ -20,7 +20,7 @@ from articles.services import article_update_body
 from claims.api.filters import ClaimFilter
 from claims.models import PartnerKey
 from config.api_urls import router
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,

@@ -1,5 +1,5 @@
 """An unpublished item's address, asked for by a reader, answers as if nothing were there: 404
-(410 Gone for a withdrawn one, as config.public.gone_or_404 does), never 403, which would confirm
+(410 Gone for a withdrawn one, as core.public.gone_or_404 does), never 403, which would confirm
 that something exists, and never a word of the item. A draft's 404 is the very page a made-up
 address gets."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from articles.services import article_update_body
-from config.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -26,7 +26,7 @@ from claims.api.filters import ClaimFilter
 from claims.models import PartnerKey, Topic
 from claims.services import claim_create, claim_return_to_draft, claim_submit_for_review
 from config.api_urls import router
-from config.middleware import BARE_400_PAGE, VALUE_CONTROL_CHARACTERS
+from core.middleware import BARE_400_PAGE, VALUE_CONTROL_CHARACTERS
 from tests.admin_helpers import form_data
 from tests.factories import EditorFactory, TopicFactory
 from tests.security.xss import (
@@ -347,7 +347,7 @@ def test_pages_echo_payload_queries_as_text(client, db, name, kwargs, parameters
     for payload in PAYLOADS:
         response = client.get(url, dict.fromkeys(parameters, payload))
         if VALUE_CONTROL_CHARACTERS.search(payload):
-            # Refused at the edge with a fixed page (config.middleware): nothing echoed.
+            # Refused at the edge with a fixed page (core.middleware): nothing echoed.
             assert (response.status_code, response.content) == (400, BARE_400_PAGE.encode())
             continue
         assert response.status_code == 200, (payload[:60], response.status_code)

@@ -52,7 +52,7 @@ URL_PAYLOADS = [
     "https://evil.example/'autofocus/onfocus='window.__xss=1",
     "https://evil.example/?q='-alert(1)-'",
 ]
-# Valid for URLValidator but not RFC 3986, which the URL fields hold to (config/validators.py):
+# Valid for URLValidator but not RFC 3986, which the URL fields hold to (core/validators.py):
 # refused with a form error, so never stored.
 REFUSED_URL_PAYLOADS = [
     'https://evil.example/"><script>alert(1)</script>',

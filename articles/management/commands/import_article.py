@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.importing import clean_page, parse_partial_date
 from articles.models import Language, Outlet
 from articles.services import article_import
-from config.models import format_date
+from core.models import format_date
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.workflow import TRANSITIONS, InvalidTransition, allowed_transitions, may_edit
+from core.workflow import TRANSITIONS, InvalidTransition, allowed_transitions, may_edit
 
 WORKFLOW_FIELDS = (
     "status",
@@ -72,7 +72,7 @@ def _without_workflow_fields(entries):
 
 
 class WorkflowAdminMixin:
-    """For the ModelAdmin of a model with the workflow (config.models.Reviewed).
+    """For the ModelAdmin of a model with the workflow (core.models.Reviewed).
 
     `workflow_services` maps each transition name to its service in the app's services.py,
     called as service(<model_name>=item, user=user[, note=/reason=text]).

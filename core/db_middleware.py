@@ -1,12 +1,12 @@
-"""Which database a request reads from: see config/db_router.py."""
+"""Which database a request reads from: see core/db_router.py."""
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from config.db_router import REPLICA, replica_reads
+from core.db_router import REPLICA, replica_reads
 
 SAFE_METHODS = ("GET", "HEAD")
-ROUTER = "config.db_router.PrimaryReplicaRouter"
+ROUTER = "core.db_router.PrimaryReplicaRouter"
 
 
 def may_read_replica(request):

@@ -21,8 +21,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.converters import MAX_ID
-from config.validators import encode_uri
+from core.converters import MAX_ID
+from core.validators import encode_uri
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -89,7 +89,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def page_rows(self, queryset, request, view=None):
         """(The requested page of `queryset` as a lazy slice, `queryset` for its count), for
-        the page's validators (config/api_caching.py). A page number out of range is a 400
+        the page's validators (core/api/caching.py). A page number out of range is a 400
         here, before any query."""
         size = self.get_page_size(request)
         number = page_number(request, self.page_query_param)
@@ -109,7 +109,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def page_rows(self, queryset, request, view=None):
         """(The requested page of `queryset` and the row after it, which sets the `next` link,
-        as a lazy slice, None), for the page's validators (config/api_caching.py): the steps
+        as a lazy slice, None), for the page's validators (core/api/caching.py): the steps
         of paginate_queryset, short of running the query. A cursor it will refuse has no rows.
         """
         size = self.get_page_size(request)

@@ -15,7 +15,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 from rest_framework.settings import api_settings
 
-from config.api import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE_NUMBER, MAX_PAGE_SIZE
+from core.api.common import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE_NUMBER, MAX_PAGE_SIZE
 
 API_KEY_SCHEME = "ApiKey"
 
@@ -283,7 +283,7 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
     # A string, so this module imports before (and without) the access layer; drf-spectacular
     # resolves it when it inspects the first view and ignores it if the class is not there.
-    target_class = "config.api_access.PartnerKeyAuthentication"
+    target_class = "core.api.access.PartnerKeyAuthentication"
     match_subclasses = True
     optional = True
     name = API_KEY_SCHEME
@@ -359,7 +359,7 @@ def _list_views(generator):
 
 def _views_requiring_a_key(generator):
     """The paths whose view refuses anonymous requests (PartnerKeyRequired)."""
-    from config.api_access import PartnerKeyRequired  # the access layer loads after this
+    from core.api.access import PartnerKeyRequired  # the access layer loads after this
 
     return {
         path
@@ -396,7 +396,7 @@ PAGE_PARAMETERS = {
     "page is a 404.",
 }
 # Free text in a query parameter: anything but control characters (tab, line feed and carriage
-# return excepted), which config.middleware.ControlCharacterMiddleware refuses.
+# return excepted), which core.middleware.ControlCharacterMiddleware refuses.
 TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 

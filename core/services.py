@@ -3,14 +3,14 @@
 from django.db import router
 from django.db.models import Q
 
-from config.cache import schedule_public_purge
+from core.cache import schedule_public_purge
 
 
 def save_stamped(instance, *, user=None):
     """Validate and save one record, stamping who changed it last.
 
     When readers could see the record before the save or can after it (`_visible_rows`),
-    the public caches are purged once the transaction commits (config/cache.py): a public
+    the public caches are purged once the transaction commits (core/cache.py): a public
     item that changes or leaves purges. A draft, an item in review, or a row only they show
     (a draft claim's topic link or quote, a non-public expert's affiliation) purges nothing,
     so saving it moves no public ETag.

@@ -1,6 +1,6 @@
 """Reads of public requests from the "replica" database; everything else on "default".
 
-A request may read from the replica only when config.db_middleware says so: an anonymous or
+A request may read from the replica only when core.db_middleware says so: an anonymous or
 non-staff GET/HEAD outside /admin/. Within such a request the router still picks the
 primary for
 

@@ -13,8 +13,8 @@ draft moves neither a stamp nor a count of a public response. Summarising the pa
 than every row the filters match keeps a list's validators as cheap on a million rows as on
 a hundred; a page-number list adds the filtered rows' count, which its body shows. The
 ETag also covers the request's URL (filters, page, cursor) and the negotiated format, each
-of which gives another body, and the public cache generation (config/cache.py), which every
-write that can change what readers see bumps (config/services.py). Everything comes from
+of which gives another body, and the public cache generation (core/cache.py), which every
+write that can change what readers see bumps (core/services.py). Everything comes from
 one query, so a 304 costs one query and no serialization.
 
 Lists also keep their anonymous JSON responses in the cache for as long as the API's
@@ -44,7 +44,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.cache import public_generation
+from core.cache import public_generation
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ class Validators:
         basis = "|".join(
             [
                 str(settings.API_CACHE_VERSION),
-                # Bumped by every publish or edit (config/cache.py): a purge changes every ETag,
+                # Bumped by every publish or edit (core/cache.py): a purge changes every ETag,
                 # even where the stamps and counts below cannot see the change.
                 str(public_generation()),
                 request.build_absolute_uri(),

@@ -1,7 +1,7 @@
 """No lost updates in the admin: a change form remembers which version of the record it was
 opened on and refuses to save over a version saved since.
 
-The form carries the record's `updated` stamp (config.models.Stamped) as it was loaded, in a
+The form carries the record's `updated` stamp (core.models.Stamped) as it was loaded, in a
 hidden field. On submit the form locks the record's row (SELECT … FOR UPDATE, held until the
 admin's transaction ends) and compares the stamp stored now with the one it was opened on: if
 another editor saved in between, the form fails with an error naming them, and the admin saves

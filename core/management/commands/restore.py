@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from config.backups import BackupError, database_restore
+from core.backups import BackupError, database_restore
 
 
 class Command(BaseCommand):

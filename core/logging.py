@@ -10,7 +10,7 @@ import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-# Set by config.middleware.RequestIdMiddleware for the length of one request. A ContextVar,
+# Set by core.middleware.RequestIdMiddleware for the length of one request. A ContextVar,
 # not a thread-local, so it follows the request into async code as well as gthread workers.
 request_id = ContextVar("request_id", default=None)
 

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.models import PublicationStatus
-from config.services import save_stamped
+from core.models import PublicationStatus
+from core.services import save_stamped
 
 Status = PublicationStatus
 

@@ -1,10 +1,10 @@
-"""Base classes for the API's views (apart from config.api, which DRF's settings import)."""
+"""Base classes for the API's views (apart from core.api.common, which DRF's settings import)."""
 
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import viewsets
 
-from config.api_caching import ConditionalGetMixin
+from core.api.caching import ConditionalGetMixin
 
 
 class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):

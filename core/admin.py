@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model, get_history_model_for_model
 
-from config.cache import schedule_public_purge
-from config.concurrency import OPENED_VERSION_FIELD, with_edit_conflict_check
-from config.history import (
+from core.cache import schedule_public_purge
+from core.concurrency import OPENED_VERSION_FIELD, with_edit_conflict_check
+from core.history import (
     anchor_fields,
     changes_between,
     prefetch_related_ids,
@@ -29,8 +29,8 @@ from config.history import (
     snapshot,
     version_values,
 )
-from config.services import save_stamped, shown_to_readers
-from config.workflow import check_edit, edit_refusal
+from core.services import save_stamped, shown_to_readers
+from core.workflow import check_edit, edit_refusal
 
 STAMP_FIELDS = ("created", "updated", "updated_by")
 
@@ -189,7 +189,7 @@ class VersionHistoryAdmin(SimpleHistoryAdmin):
 
     def get_revert_fields(self, request, obj):
         """The fields a revert restores: those this user may edit in the change form, less
-        the workflow's state (see config.history.revertable_fields)."""
+        the workflow's state (see core.history.revertable_fields)."""
         form_fields = self.get_form(request, obj, change=True).base_fields
         return [name for name in revertable_fields(self.model) if name in form_fields]
 
@@ -263,7 +263,7 @@ def form_errors(form):
 
 
 def with_edit_check(form_class, user):
-    """`form_class` refusing a record `user` may not write in its state (config.workflow's one
+    """`form_class` refusing a record `user` may not write in its state (core.workflow's one
     rule) as a form error, so the page comes back with what was typed."""
 
     class EditCheckedForm(form_class):
@@ -279,7 +279,7 @@ def with_edit_check(form_class, user):
 
 class StampedAdmin(VersionHistoryAdmin):
     """Shows the stamps read-only, records who saved a record or its inlines, and refuses to
-    save a change form over a version someone saved after it was opened (config.concurrency)."""
+    save a change form over a version someone saved after it was opened (core.concurrency)."""
 
     formfield_overrides = URL_FIELD_OVERRIDES
 
@@ -336,7 +336,7 @@ class StampedAdmin(VersionHistoryAdmin):
         formset.save_m2m()
 
     # Deleting what no reader could see (a draft, a draft's quote) purges nothing, so it moves
-    # no public ETag; deleting anything shown purges as a save does (config.services).
+    # no public ETag; deleting anything shown purges as a save does (core.services).
     def delete_model(self, request, obj):
         label = f"{obj._meta.label} {obj.pk} deleted"
         shown = shown_to_readers(type(obj)._base_manager.filter(pk=obj.pk))

@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
-from config.logging import request_id
+from core.logging import request_id
 
 access_logger = logging.getLogger("config.access")
 logger = logging.getLogger(__name__)
