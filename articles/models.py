@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -10,17 +9,14 @@ from simple_history.models import HistoricalRecords
 
 from core.models import (
     DatePrecision,
-    PublicationStatus,
+    PublishableQuerySet,
     Reviewed,
     Stamped,
     format_date,
     public_q,
 )
-from core.validators import validate_uri_characters
-
-country_code_validator = RegexValidator(
-    r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."
-)
+from core.text import normalize_text
+from core.validators import country_code_validator, validate_uri_characters
 
 
 class Language(models.TextChoices):
@@ -33,11 +29,6 @@ class Language(models.TextChoices):
 def body_max_chars():
     """The most characters an article body may hold (ARTICLE_BODY_MAX_CHARS)."""
     return getattr(settings, "ARTICLE_BODY_MAX_CHARS", 1_000_000)
-
-
-def normalize_text(value):
-    """Browsers send textarea newlines as CRLF; offsets are counted on LF-only text."""
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class OutletQuerySet(models.QuerySet):
@@ -84,23 +75,7 @@ class Outlet(Stamped):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles a reader may see: published or corrected."""
-        return self.filter(public_q())
-
-    def in_review(self):
-        """Articles waiting for an editor, oldest submission first."""
-        return self.filter(status=PublicationStatus.IN_REVIEW).order_by("submitted_at", "pk")
-
-    def withdrawn(self):
-        """Articles taken down: kept with the reason, shown to no reader."""
-        return self.filter(status=PublicationStatus.WITHDRAWN)
-
-    def visible_to(self, user):
-        """Published articles, or every article for staff previewing drafts."""
-        return self if user.is_staff else self.published()
-
+class ArticleQuerySet(PublishableQuerySet):
     def with_quote_counts(self):
         """Annotate `quote_count`: the article's anchored quotes of published claims."""
         from claims.models import Quote

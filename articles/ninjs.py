@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from articles import html_import
-from articles.models import normalize_text
+from core.text import normalize_text
 
 NINJS_1 = "1.4"
 NINJS_2 = "2.1"

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from articles.models import normalize_text
 from claims.models import Claim, Quote
 from core.models import DatePrecision
+from core.text import normalize_text
 from experts.models import Expert
 
 # Changing one of these on an orphan's page gives it its new passage.

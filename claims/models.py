@@ -11,15 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
-from articles.models import normalize_text
 from core.models import (
     DatePrecision,
-    PublicationStatus,
+    PublishableQuerySet,
     Reviewed,
     Stamped,
     format_date,
     public_q,
 )
+from core.text import normalize_text
 from core.validators import validate_uri_characters
 from experts.models import Affiliation
 
@@ -123,23 +123,7 @@ class Topic(Stamped):
             ancestor = ancestor.parent
 
 
-class ClaimQuerySet(models.QuerySet):
-    def published(self):
-        """Claims a reader may see: published or corrected."""
-        return self.filter(public_q())
-
-    def in_review(self):
-        """Claims waiting for an editor, oldest submission first."""
-        return self.filter(status=PublicationStatus.IN_REVIEW).order_by("submitted_at", "pk")
-
-    def withdrawn(self):
-        """Claims taken down: kept with the reason, shown to no reader."""
-        return self.filter(status=PublicationStatus.WITHDRAWN)
-
-    def visible_to(self, user):
-        """Published claims, or every claim for staff previewing drafts."""
-        return self if user.is_staff else self.published()
-
+class ClaimQuerySet(PublishableQuerySet):
     def with_card_data(self, *, user=None):
         """Everything a claim card shows, in a fixed number of queries.
 

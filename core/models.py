@@ -28,6 +28,26 @@ def public_q(prefix=""):
     return Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
 
 
+class PublishableQuerySet(models.QuerySet):
+    """The reads every reviewed model shares; a model's own QuerySet adds its vocabulary."""
+
+    def published(self):
+        """Rows a reader may see: published or corrected."""
+        return self.filter(public_q())
+
+    def in_review(self):
+        """Rows waiting for an editor, oldest submission first."""
+        return self.filter(status=PublicationStatus.IN_REVIEW).order_by("submitted_at", "pk")
+
+    def withdrawn(self):
+        """Rows taken down: kept with the reason, shown to no reader."""
+        return self.filter(status=PublicationStatus.WITHDRAWN)
+
+    def visible_to(self, user):
+        """Published rows, or every row for staff previewing drafts."""
+        return self if user.is_staff else self.published()
+
+
 class DatePrecision(models.TextChoices):
     """How much of a stored date is known: the seeds give "June 2024", not a day."""
 

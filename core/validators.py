@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
 
 # RFC 3986 §2: unreserved, reserved (gen-delims and sub-delims) and percent-encoded octets.
@@ -12,6 +13,10 @@ URI = re.compile(rf"(?:{URI_CHARACTER})*")
 URI_CHARACTERS = re.compile(rf"(?:{URI_CHARACTER})+")
 # The first thing that is not a URI character (a lone % included).
 NOT_URI_CHARACTER = re.compile(rf"(?:{URI_CHARACTER})*(.)", re.DOTALL)
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code in capitals, e.g. UA."
+)
 
 
 @deconstructible

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from articles.models import country_code_validator
 from core.models import Stamped
+from core.validators import country_code_validator
 from experts.names import name_key, name_key_words
 
 # pg_trgm similarity of two name keys above which the admin warns of a probable duplicate.

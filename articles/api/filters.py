@@ -7,10 +7,11 @@ the form, which the API answers with a 400 naming the parameter.
 import django_filters
 from drf_spectacular.utils import extend_schema_field
 
-from articles.models import Article, Language, Outlet, country_code_validator
+from articles.models import Article, Language, Outlet
 from claims.api.filters import SearchTextFilter
 from claims.models import Claim, SearchEntry, Topic
 from core.api.common import IsoDateFilter, SlugFilter
+from core.validators import country_code_validator
 from experts.models import Expert
 
 
