@@ -248,7 +248,7 @@ def saved_page(slug, title, lines):
 
 
 # Payloads that nest elements past the HTML parser's depth limit: a page holding one is
-# refused whole (articles/html_import.py), so the others are uploaded without them.
+# refused whole (articles/imports/html.py), so the others are uploaded without them.
 NESTING_PAYLOADS = [p for p in MARKUP_PAYLOADS if p.count("<div>") > PARSER_MAX_DEPTH]
 
 
