@@ -75,13 +75,21 @@ class Outlet(Stamped):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
 
 
+def related_model(model, path):
+    """The model at the end of `path` ("quotes__claim__speaker") from `model`, reached through
+    its relations: articles reads the rows of the apps built on it (claims' quotes, experts)
+    through the relations they declare, without importing them."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 class ArticleQuerySet(PublishableQuerySet):
     def with_quote_counts(self):
         """Annotate `quote_count`: the article's anchored quotes of published claims."""
-        from claims.models import Quote
-
         quotes = (
-            Quote.objects.anchored()
+            related_model(Article, "quotes")
+            .objects.anchored()
             .filter(public_q("claim__"), article=OuterRef("pk"))
             .order_by()
             .values("article")
@@ -92,9 +100,11 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def quoting(self, claims):
         """Articles holding an anchored quote of one of `claims` (a Claim queryset)."""
-        from claims.models import Quote
-
-        quotes = Quote.objects.anchored().filter(article=OuterRef("pk"), claim__in=claims)
+        quotes = (
+            related_model(Article, "quotes")
+            .objects.anchored()
+            .filter(article=OuterRef("pk"), claim__in=claims)
+        )
         return self.filter(Exists(quotes))
 
     def matching(self, text):
@@ -256,38 +266,29 @@ class Article(Reviewed, Stamped):
 
         Orphaned quotes are left out for everyone: their offsets no longer point at their text.
         """
-        from claims.models import Claim
-
         quotes = self.quotes.anchored().order_by("start", "end", "pk")
-        return quotes if user.is_staff else quotes.filter(claim__in=Claim.objects.published())
+        return quotes if user.is_staff else quotes.filter(public_q("claim__"))
 
     def quoted_claims(self, user):
         """The claims `user` may see that this article quotes."""
-        from claims.models import Claim
-
-        return Claim.objects.visible_to(user).filter(
-            Exists(self.quotes.anchored().filter(claim=OuterRef("pk")))
+        return (
+            related_model(Article, "quotes__claim")
+            .objects.visible_to(user)
+            .filter(Exists(self.quotes.anchored().filter(claim=OuterRef("pk"))))
         )
 
     def topics_discussed(self, user):
         """Topics the article is filed under or that its visible quoted claims are about."""
-        from claims.models import ClaimTopic, Topic
-
         filed = Article.topics.through.objects.filter(topic=OuterRef("pk"), article=self)
-        claimed = ClaimTopic.objects.filter(
-            topic=OuterRef("pk"), claim__in=self.quoted_claims(user)
-        )
-        return Topic.objects.filter(Exists(filed) | Exists(claimed))
+        claimed = self.quoted_claims(user).filter(topics=OuterRef("pk"))
+        return related_model(Article, "topics").objects.filter(Exists(filed) | Exists(claimed))
 
     def provisions_discussed(self, user):
         """Treaty provisions cited by the visible claims this article quotes."""
-        from claims.models import ClaimProvision, Provision
-
-        cited = ClaimProvision.objects.filter(
-            provision=OuterRef("pk"), claim__in=self.quoted_claims(user)
-        )
+        cited = self.quoted_claims(user).filter(provisions=OuterRef("pk"))
         return (
-            Provision.objects.filter(Exists(cited))
+            related_model(Article, "quotes__claim__provisions")
+            .objects.filter(Exists(cited))
             .select_related("treaty", "parent__parent")
             .order_by("treaty__short_name", "order", "pk")
         )

@@ -1,74 +1,128 @@
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.text import slugify
+"""Writes on articles: creating one, replacing its body, and the workflow's transitions."""
 
-from articles.models import Article
-from claims.services import quotes_reanchor
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from articles.imports.text import CleanedPage
+from articles.models import Article, Outlet
+from articles.signals import body_changed
+from articles.slugs import unique_slug
 from core.models import DatePrecision, PublicationStatus
 from core.services import save_stamped
 from core.workflow import apply_transition, check_edit
+
+User = AbstractBaseUser | None  # None is the system (a command run without --user)
 
 # The workflow's transitions (core/workflow.py). Each checks the user's permission
 # (articles.<transition>_article), locks the row, validates, records who and when and writes
 # a history version; an illegal move raises and saves nothing.
 
 
-def article_submit_for_review(*, article, user):
+def article_submit_for_review(*, article: Article, user: User) -> Article:
     """Send a draft to the editors (contributors and editors)."""
     return apply_transition(item=article, name="submit_for_review", user=user)
 
 
-def article_publish(*, article, user):
+def article_publish(*, article: Article, user: User) -> Article:
     """Publish an article in review (editors)."""
     return apply_transition(item=article, name="publish", user=user)
 
 
-def article_return_to_draft(*, article, user):
+def article_return_to_draft(*, article: Article, user: User) -> Article:
     """Send an article in review back to its author as a draft (editors)."""
     return apply_transition(item=article, name="return_to_draft", user=user)
 
 
-def article_correct(*, article, user, note):
+def article_correct(*, article: Article, user: User, note: str) -> Article:
     """Publish a dated correction note on a public article (editors); it stays public."""
     return apply_transition(item=article, name="correct", user=user, text=note)
 
 
-def article_withdraw(*, article, user, reason):
+def article_withdraw(*, article: Article, user: User, reason: str) -> Article:
     """Take a public article down for `reason` (editors); it is kept, but no reader sees it."""
     return apply_transition(item=article, name="withdraw", user=user, text=reason)
 
 
 @transaction.atomic
+def article_create(
+    *,
+    title: str,
+    outlet: Outlet,
+    language: str,
+    published_on: datetime.date,
+    body: str,
+    published_precision: str = DatePrecision.DAY,
+    slug: str = "",
+    byline: str = "",
+    standfirst: str = "",
+    source_url: str = "",
+    external_uri: str = "",
+    status: str = PublicationStatus.DRAFT,
+    topics: Iterable[models.Model] = (),
+    user: User = None,
+) -> Article:
+    """Save a new article (a draft unless told otherwise), filed under `topics`, and return it.
+
+    Without a `slug`, the title gives one that no article has yet (articles.slugs.unique_slug).
+    Raises ValidationError, saving nothing, when the article does not validate (a slug or
+    source URL taken, a body over ARTICLE_BODY_MAX_CHARS …), and EditNotAllowed when `user`
+    may not add it (core.workflow.edit_refusal).
+    """
+    article = Article(
+        title=title,
+        slug=slug or unique_slug(Article, title, fallback="article"),
+        outlet=outlet,
+        byline=byline,
+        source_url=source_url,
+        external_uri=external_uri,
+        published_on=published_on,
+        published_precision=published_precision,
+        language=language,
+        standfirst=standfirst,
+        body=body,
+        status=status,
+    )
+    check_edit(user=user, item=article)
+    save_stamped(article, user=user)
+    if topics:
+        article.topics.add(*topics)
+    return article
+
+
 def article_import(
     *,
-    page,
-    outlet,
-    language,
-    published_on,
-    published_precision=DatePrecision.DAY,
-    byline=None,
-    slug="",
-    source_url="",
-    title="",
-    status=PublicationStatus.DRAFT,
-    user=None,
-):
-    """Save a cleaned page as an article (a draft unless told otherwise) and return it.
+    page: CleanedPage,
+    outlet: Outlet,
+    language: str,
+    published_on: datetime.date,
+    published_precision: str = DatePrecision.DAY,
+    byline: str | None = None,
+    slug: str = "",
+    source_url: str = "",
+    title: str = "",
+    status: str = PublicationStatus.DRAFT,
+    user: User = None,
+) -> Article:
+    """Save a cleaned page's text as an article (a draft unless told otherwise) and return it.
 
-    `byline=None` takes the byline found in the page; `title` and `slug` default to the page's
-    title and its slug. Raises ValidationError when nothing of the page is left, when there is
-    no title, or when the article does not validate (e.g. the slug or source URL is taken, or
-    the body is over ARTICLE_BODY_MAX_CHARS); EditNotAllowed when `user` may not add it
-    (core.workflow.edit_refusal; None is the system).
+    `byline=None` takes the byline found in the page; `title` defaults to the page's title and
+    `slug` to article_create's. Raises ValidationError when nothing of the page is left, when
+    there is no title, or when the article does not validate; EditNotAllowed when `user` may
+    not add it.
     """
     title = (title or page.title).strip()
     if not page.body:
         raise ValidationError({"body": "Nothing of the page is left once site text is removed."})
     if not title:
         raise ValidationError({"title": "The page has no recognisable title; give one."})
-    article = Article(
+    return article_create(
         title=title,
-        slug=slug or slugify(title)[: Article._meta.get_field("slug").max_length].strip("-"),
+        slug=slug,
         outlet=outlet,
         byline=page.byline if byline is None else byline.strip(),
         source_url=source_url,
@@ -77,20 +131,20 @@ def article_import(
         language=language,
         body=page.body,
         status=status,
+        user=user,
     )
-    check_edit(user=user, item=article)
-    return save_stamped(article, user=user)
 
 
 @transaction.atomic
-def article_update_body(*, article, body, user=None):
-    """Save `article` with `body` and re-anchor every one of its quotes in the same transaction.
+def article_update_body(*, article: Article, body: str, user: User = None) -> Any:
+    """Save `article` with `body`; the apps following article bodies re-anchor in the same
+    transaction (articles.signals.body_changed: claims moves the article's quotes).
 
     Other changes made to `article` in memory are saved with it. Quotes follow their exact text
     (the surrounding words decide among repeats); a quote whose text is gone becomes an orphan,
     hidden from readers until an editor repairs it; none is deleted or moved to look-alike
-    text. Returns what happened to the quotes (claims.services.Reanchoring). Raises
-    ValidationError, saving nothing, when the article does not validate (a body over
+    text. Returns what the follower reports (claims' Reanchoring), None when no app follows.
+    Raises ValidationError, saving nothing, when the article does not validate (a body over
     ARTICLE_BODY_MAX_CHARS included), and EditNotAllowed when `user` may not edit it in its
     state (a contributor and a submitted or public article; None is the system).
     """
@@ -99,4 +153,5 @@ def article_update_body(*, article, body, user=None):
     article.body = body
     check_edit(user=user, item=article)
     save_stamped(article, user=user)
-    return quotes_reanchor(article=article, user=user)
+    reports = [report for _, report in body_changed.send(Article, article=article, user=user)]
+    return next((report for report in reports if report is not None), None)

@@ -2,10 +2,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
-from articles.models import Article, Language, Outlet
-from claims.jsonld import correction_data
+from articles.models import Article, Language, Outlet, related_model
 from core.public import gone_or_404, paginate, preview_label, query_string_without_page
-from experts.models import Affiliation, Expert
+
+# The page shows quotes with their speakers, and an outlet's quoted experts: rows of claims and
+# experts, reached through the relations those apps declare (articles imports neither).
 
 
 def article_list(request):
@@ -45,7 +46,9 @@ def article_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "claim__speaker__affiliations",
-                queryset=Affiliation.objects.select_related("organization"),
+                queryset=related_model(
+                    Article, "quotes__claim__speaker__affiliations"
+                ).objects.select_related("organization"),
             )
         )
     )
@@ -80,7 +83,9 @@ def outlet_detail(request, slug):
             "outlet": outlet,
             "page_obj": paginate(request, articles.with_quote_counts()),
             "query_string": query_string_without_page(request),
-            "experts": Expert.objects.quoted_in(articles).order_by("-claim_count", "display_name"),
+            "experts": related_model(Outlet, "articles__quotes__claim__speaker")
+            .objects.quoted_in(articles)
+            .order_by("-claim_count", "display_name"),
         },
     )
 
@@ -117,5 +122,10 @@ def news_article_data(article, *, url):
     if article.source_url:
         data["isBasedOn"] = article.source_url
     if article.is_corrected:
-        data["correction"] = correction_data(article)
+        # The latest correction, as the claim pages' JSON-LD writes it (claims/jsonld.py).
+        data["correction"] = {
+            "@type": "CorrectionComment",
+            "text": article.correction_note,
+            "datePublished": article.corrected_at.isoformat(),
+        }
     return data

@@ -7,6 +7,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import article_admin  # noqa: F401  (the article admin, with its quotes)
 from claims.forms import QuoteAddForm, QuoteForm
 from claims.models import (
     QUOTE_CONTEXT_LENGTH,

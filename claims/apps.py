@@ -16,7 +16,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims, topics and treaties"
 
     def ready(self):
-        from claims import roles
+        from claims import article_signals, roles  # noqa: F401  (article_signals connects)
 
         # Like Django's own permissions, the Editors group follows the code after each migrate.
         post_migrate.connect(roles.sync_groups_after_migrate, sender=self)

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles.importing import clean_page, parse_partial_date
+from articles.imports.items import parse_partial_date
+from articles.imports.text import clean_page
 from articles.models import Article, Outlet
 from articles.services import article_import, article_update_body
 from claims.models import Claim, ClaimProvision, ClaimTopic, Provision, Quote, Topic, Treaty

@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
-from articles.api.views import ArticleViewSet, OutletViewSet
+from articles.api.views import OutletViewSet
+from claims.api.articles import ArticleViewSet
 from claims.api.search import SearchView
 from claims.api.views import (
     ClaimExportView,

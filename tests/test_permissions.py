@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from articles.importing import clean_page
+from articles.imports.text import clean_page
 from articles.models import Article
 from articles.services import article_import, article_update_body
 from claims.models import Claim, Quote

@@ -9,8 +9,9 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.api.views import ArticleViewSet, OutletViewSet
+from articles.api.views import OutletViewSet
 from articles.models import Article, Language, Outlet
+from claims.api.articles import ArticleViewSet
 from core.models import DatePrecision, PublicationStatus
 from tests.factories import (
     ArticleFactory,

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from articles.html_import import read_html_page
-from articles.importers import ImportFailed, Outcome, articles_import_file
+from articles.imports.files import ImportFailed, Outcome, articles_import_file
+from articles.imports.html import read_html_page
 from articles.models import Article, Language, Outlet
 from claims.models import Quote
 from core.models import PublicationStatus
@@ -303,7 +303,7 @@ def test_file_with_several_items_imports_each():
 
 
 def _defaults():
-    from articles.importers import ImportOptions
+    from articles.imports.files import ImportOptions
 
     return ImportOptions(
         outlet=OutletFactory(), published_on=datetime.date(2024, 6, 20), language="en"

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.html_import import read_html_page
-from articles.importing import clean_page
+from articles.imports.html import read_html_page
+from articles.imports.items import ItemError
+from articles.imports.text import clean_page
 from articles.models import Article, Language
-from articles.ninjs import ItemError
 from articles.services import article_import, article_update_body
 from core.models import PublicationStatus
 from tests.admin_helpers import form_data

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles.importers import ImportFailed, articles_import_file
+from articles.imports.files import ImportFailed, articles_import_file
 from articles.models import Article, Outlet
 from claims.models import Quote
 from core.models import PublicationStatus

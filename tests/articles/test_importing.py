@@ -5,7 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from articles.importing import clean_page, parse_partial_date
+from articles.imports.items import parse_partial_date
+from articles.imports.text import clean_page
 from articles.models import Article
 from core.models import DatePrecision, PublicationStatus
 from tests.factories import ArticleFactory, OutletFactory

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from articles.models import Article
+from articles.services import article_update_body
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory
 
 
@@ -55,14 +56,26 @@ def test_body_edit_that_removes_quoted_text_validates(db):
     quote = QuoteFactory()
     article = quote.article
     article.body = article.body.replace("leverage", "means")
-    article.full_clean()
+    assert quote.text not in article.body
+
+    article.full_clean()  # raises ValidationError if clean() refused the edit
+
+    quote.refresh_from_db()
+    assert not quote.orphaned  # clean() leaves the quotes alone
 
 
 def test_body_edit_that_keeps_quotes_in_place_is_allowed(db):
     quote = QuoteFactory()
     article = quote.article
-    article.body = article.body + "\n\nA new closing paragraph."
-    article.full_clean()
+    start, end = quote.start, quote.end
+    new_body = article.body + "\n\nA new closing paragraph."
+
+    article_update_body(article=article, body=new_body)
+
+    quote.refresh_from_db()
+    assert Article.objects.get(pk=article.pk).body == new_body
+    assert (quote.start, quote.end, quote.orphaned) == (start, end, False)
+    assert new_body[quote.start : quote.end] == quote.text
 
 
 def test_translation_links_to_the_original(db):

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.html_import import html_to_text, sanitize_html
-from articles.ninjs import ItemError, article_to_ninjs, detect_version, parse_item, parse_json
+from articles.imports.html import html_to_text, sanitize_html
+from articles.imports.items import ItemError
+from articles.imports.ninjs import article_to_ninjs, detect_version, parse_item, parse_json
 from core.models import DatePrecision
 from tests.factories import ArticleFactory, ClaimFactory, QuoteFactory, TopicFactory
 

@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.html_import import PARSER_MAX_DEPTH, TEXT_TAGS, html_to_text, sanitize_html
-from articles.importers import ImportFailed, articles_import_file
+from articles.imports.files import ImportFailed, articles_import_file
+from articles.imports.html import PARSER_MAX_DEPTH, TEXT_TAGS, html_to_text, sanitize_html
 from articles.models import Article, Outlet
 from articles.services import article_publish, article_submit_for_review
 from claims.api.filters import ClaimFilter
@@ -248,7 +248,7 @@ def saved_page(slug, title, lines):
 
 
 # Payloads that nest elements past the HTML parser's depth limit: a page holding one is
-# refused whole (articles/html_import.py), so the others are uploaded without them.
+# refused whole (articles/imports/html.py), so the others are uploaded without them.
 NESTING_PAYLOADS = [p for p in MARKUP_PAYLOADS if p.count("<div>") > PARSER_MAX_DEPTH]
 
 

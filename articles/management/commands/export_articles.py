@@ -5,9 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
-from articles.models import Article
-from articles.ninjs import NINJS_1, NINJS_2, article_to_ninjs
-from claims.models import Quote
+from articles.imports.ninjs import NINJS_1, NINJS_2, article_to_ninjs
+from articles.models import Article, related_model
 
 
 class Command(BaseCommand):
@@ -68,8 +67,12 @@ class Command(BaseCommand):
         )
 
     def _articles(self):
+        # Claims' public quotes, reached through the relation (articles does not import claims).
         quotes = (
-            Quote.objects.public().select_related("claim__speaker").order_by("start", "end", "pk")
+            related_model(Article, "quotes")
+            .objects.public()
+            .select_related("claim__speaker")
+            .order_by("start", "end", "pk")
         )
         return (
             Article.objects.published()

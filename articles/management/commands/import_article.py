@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import clean_page, parse_partial_date
+from articles.imports.items import parse_partial_date
+from articles.imports.text import clean_page
 from articles.models import Language, Outlet
 from articles.services import article_import
 from core.models import format_date

@@ -3,13 +3,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import (
+from articles.imports.files import (
     ImportOptions,
     Outcome,
     articles_import_files,
     find_import_files,
 )
-from articles.importing import parse_partial_date
+from articles.imports.items import parse_partial_date
 from articles.models import Language, Outlet
 
 BAR_WIDTH = 20

@@ -22,12 +22,10 @@ The rules, in order:
 4. The remaining blocks are the body, one blank line between paragraphs.
 """
 
-import datetime
 import re
 from dataclasses import dataclass
 
 from articles.models import Article
-from core.models import DatePrecision
 
 # Whole-line markers after which a page holds only site text (compared case-insensitively,
 # ignoring a trailing colon or full stop). Extend the set when a new site adds its own.
@@ -131,23 +129,6 @@ def clean_page(raw):
         byline=byline,
         removed=tuple(removed),
     )
-
-
-def parse_partial_date(value):
-    """`2024` → (1 Jan 2024, year); `2024-06` → (1 Jun 2024, month); `2024-06-20` → day.
-
-    Raises ValueError with a message an editor can act on.
-    """
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", (value or "").strip())
-    if not match:
-        raise ValueError(f"“{value}” is not a date; use YYYY, YYYY-MM or YYYY-MM-DD.")
-    year, month, day = match.groups()
-    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-    try:
-        date = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValueError(f"“{value}” is not a valid date: {error}.") from error
-    return date, precision
 
 
 def _blocks(raw):

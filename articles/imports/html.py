@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from articles import ninjs
+from articles.imports.items import ItemError, NewsItem, parse_date
 
 # Tags kept by the sanitizer: enough structure to tell paragraphs and lines apart.
 TEXT_TAGS = frozenset(
@@ -102,7 +102,7 @@ def read_html_page(data):
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if not extracted:
-        raise ninjs.ItemError("no story text found in the page.")
+        raise ItemError("no story text found in the page.")
     meta = _MetaCollector()
     meta.feed(extracted)
     meta.close()
@@ -110,7 +110,7 @@ def read_html_page(data):
 
     title = _clean_line(head.get("title", ""))
     if not title:
-        raise ninjs.ItemError("the page has no title (no <title>, og:title or headline).")
+        raise ItemError("the page has no title (no <title>, og:title or headline).")
     blocks = html_to_text(extracted).split("\n\n")
     # The headline usually opens the extracted text as well; the body starts after it.
     while blocks and _same_text(blocks[0], title):
@@ -123,9 +123,9 @@ def read_html_page(data):
         source_url = ""
     published = None
     if head.get("date"):
-        published = ninjs.parse_date(head["date"], field="the page's date")
+        published = parse_date(head["date"], field="the page's date")
     language = _first_match(_HTML_LANG, raw) or _first_match(_OG_LOCALE, raw)
-    return ninjs.NewsItem(
+    return NewsItem(
         version="html",
         uri="",
         headline=title,
@@ -153,7 +153,7 @@ def _check_depth(data):
     except (etree.ParserError, ValueError):
         return  # nothing to read: trafilatura reports it
     if any("Excessive depth" in entry.message for entry in parser.error_log):
-        raise ninjs.ItemError(
+        raise ItemError(
             f"the page nests its HTML elements more than {PARSER_MAX_DEPTH} deep (usually tags "
             "that are never closed), and the HTML parser stops reading there: the rest of its "
             "text would be lost, so nothing was imported. Close the page's tags and import it "

@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.importers import (
+from articles.imports.files import (
     ImportOptions,
     ImportRefused,
     articles_import_upload,
     max_items,
     request_max_bytes,
 )
-from articles.importing import parse_partial_date
+from articles.imports.items import parse_partial_date
 from articles.models import Language, Outlet
 
 

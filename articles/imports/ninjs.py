@@ -19,9 +19,9 @@ import datetime
 import html
 import json
 import re
-from dataclasses import dataclass, field
 
-from articles import html_import
+from articles.imports.html import html_to_text
+from articles.imports.items import ItemError, NewsItem, parse_date
 from core.text import normalize_text
 
 NINJS_1 = "1.4"
@@ -35,31 +35,6 @@ MAIN_ROLES = frozenset({"", "main", "body", "text", "summary", "abstract", "stan
 URL_ALTID_ROLES = frozenset({"url", "source-url", "source_url", "link", "web", "canonical"})
 TEXT_TYPES = frozenset({"text", "composite"})
 _LOOKS_LIKE_HTML = re.compile(r"<(?:p|div|br|h[1-6]|section|ul|ol|li|blockquote|span)\b", re.I)
-
-
-class ItemError(ValueError):
-    """A file's news item cannot become an article; the message says why."""
-
-
-@dataclass(frozen=True)
-class NewsItem:
-    """What a ninjs item or a saved page says about one article, in plain text."""
-
-    version: str  # "1", "2" or "html"
-    uri: str
-    headline: str
-    body: str
-    language: str = ""  # as given (BCP 47); mapped to the article's languages on import
-    byline: str = ""
-    standfirst: str = ""
-    published_on: datetime.date | None = None
-    published_precision: str = ""  # from the `kb:published_precision` extension
-    located: str = ""
-    slugline: str = ""
-    subjects: tuple[tuple[str, str], ...] = ()  # (name, code or literal)
-    source_url: str = ""
-    outlet_name: str = ""
-    outlet: dict = field(default_factory=dict)  # the `kb:outlet` extension
 
 
 def parse_json(data):
@@ -134,16 +109,6 @@ def detect_version(obj):
     if any(key in obj for key in ("headlines", "bodies", "descriptions", "subjects", "by")):
         return "2"
     return "1"
-
-
-def parse_date(value, *, field="the date"):
-    """The calendar day of an ISO 8601 date or date-time, in the offset it is written in."""
-    try:
-        if len(value) == 10:
-            return datetime.date.fromisoformat(value)
-        return datetime.datetime.fromisoformat(value).date()
-    except ValueError as error:
-        raise ItemError(f"{field} “{value}” is not an ISO 8601 date or date-time.") from error
 
 
 def article_to_ninjs(article, *, version="2", quotes=(), base_url=""):
@@ -250,7 +215,7 @@ def _read_version_1(obj, where):
     if obj.get("body_text"):
         body = _plain(_string(obj, "body_text", where))
     elif obj.get("body_html"):
-        body = html_import.html_to_text(_string(obj, "body_html", where))
+        body = html_to_text(_string(obj, "body_html", where))
     else:
         for key in sorted(k for k in obj if k.startswith("body_") and obj[k]):
             value = _string(obj, key, where)
@@ -260,7 +225,7 @@ def _read_version_1(obj, where):
     if obj.get("description_text"):
         standfirst = _plain(_string(obj, "description_text", where))
     elif obj.get("description_html"):
-        standfirst = html_import.html_to_text(_string(obj, "description_html", where))
+        standfirst = html_to_text(_string(obj, "description_html", where))
     return {
         "headline": _plain(_string(obj, "headline", where)),
         "body": body,
@@ -305,7 +270,7 @@ def _main_value(obj, key, where):
 def _text_of(value, contenttype):
     is_markup = any(kind in contenttype for kind in ("html", "xml"))
     if is_markup or (not contenttype and _LOOKS_LIKE_HTML.search(value)):
-        return html_import.html_to_text(value)
+        return html_to_text(value)
     return _plain(value)
 
 
