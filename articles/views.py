@@ -1,11 +1,10 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
 from articles.models import Article, Language, Outlet
 from claims.jsonld import correction_data
 from core.public import gone_or_404, paginate, preview_label, query_string_without_page
-from experts.models import Affiliation, Expert
+from experts.models import Expert
 
 
 def article_list(request):
@@ -39,16 +38,7 @@ def article_detail(request, slug):
         article = Article.objects.visible_to(request.user).select_related("outlet").get(slug=slug)
     except Article.DoesNotExist:
         return gone_or_404(request, Article.objects.withdrawn().filter(slug=slug))
-    quotes = list(
-        article.visible_quotes(request.user)
-        .select_related("claim__speaker")
-        .prefetch_related(
-            Prefetch(
-                "claim__speaker__affiliations",
-                queryset=Affiliation.objects.select_related("organization"),
-            )
-        )
-    )
+    quotes = list(article.visible_quotes(request.user).with_speakers())
     url = request.build_absolute_uri(article.get_absolute_url())
     return render(
         request,

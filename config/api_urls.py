@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from articles.api.views import ArticleViewSet, OutletViewSet
+from claims.api.experts import ExpertViewSet, OrganizationViewSet
 from claims.api.search import SearchView
 from claims.api.views import (
     ClaimExportView,
@@ -15,7 +16,6 @@ from claims.api.views import (
     TreatyViewSet,
 )
 from core.api.views import SwaggerView
-from experts.api.views import ExpertViewSet, OrganizationViewSet
 
 
 class Router(DefaultRouter):
