@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
@@ -40,18 +39,7 @@ def article_detail(request, slug):
         article = Article.objects.visible_to(request.user).select_related("outlet").get(slug=slug)
     except Article.DoesNotExist:
         return gone_or_404(request, Article.objects.withdrawn().filter(slug=slug))
-    quotes = list(
-        article.visible_quotes(request.user)
-        .select_related("claim__speaker")
-        .prefetch_related(
-            Prefetch(
-                "claim__speaker__affiliations",
-                queryset=related_model(
-                    Article, "quotes__claim__speaker__affiliations"
-                ).objects.select_related("organization"),
-            )
-        )
-    )
+    quotes = list(article.visible_quotes(request.user).with_speakers())
     url = request.build_absolute_uri(article.get_absolute_url())
     return render(
         request,

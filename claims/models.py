@@ -21,7 +21,7 @@ from core.models import (
 )
 from core.text import normalize_text
 from core.validators import validate_uri_characters
-from experts.models import Affiliation
+from experts.models import affiliations_prefetch
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
 ADDRESS_PATTERN = r"^[a-z]+(_[0-9a-z]+)?(__[a-z]+(_[0-9a-z]+)?)*$"
@@ -139,10 +139,7 @@ class ClaimQuerySet(PublishableQuerySet):
         if user is None or not user.is_staff:
             quotes = quotes.filter(public_q("article__"))
         return self.select_related("speaker").prefetch_related(
-            models.Prefetch(
-                "speaker__affiliations",
-                queryset=Affiliation.objects.select_related("organization"),
-            ),
+            affiliations_prefetch("speaker__affiliations"),
             models.Prefetch(
                 "topic_links",
                 queryset=ClaimTopic.objects.select_related("topic").order_by("topic__title"),
@@ -400,6 +397,12 @@ class QuoteQuerySet(models.QuerySet):
     def orphans(self):
         """Quotes whose text left the article body in an edit, waiting for an editor."""
         return self.filter(orphaned=True)
+
+    def with_speakers(self):
+        """Each quote's claim and speaker, with the speaker's affiliations (role at the time)."""
+        return self.select_related("claim__speaker").prefetch_related(
+            affiliations_prefetch("claim__speaker__affiliations")
+        )
 
 
 class Quote(Stamped):

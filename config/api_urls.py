@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from articles.api.views import OutletViewSet
 from claims.api.articles import ArticleViewSet
+from claims.api.experts import ExpertViewSet, OrganizationViewSet
 from claims.api.search import SearchView
 from claims.api.views import (
     ClaimExportView,
@@ -16,7 +17,6 @@ from claims.api.views import (
     TreatyViewSet,
 )
 from core.api.views import SwaggerView
-from experts.api.views import ExpertViewSet, OrganizationViewSet
 
 
 class Router(DefaultRouter):

@@ -28,7 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("", include("articles.urls")),
-    path("", include("experts.urls")),
+    path("", include("claims.expert_urls")),
     path("", include("claims.urls")),
 ]
 

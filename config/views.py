@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, prefetch_related_objects
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from claims import search as kb_search
 from claims.models import SearchEntry, Topic
 from core.converters import MAX_ID
 from core.models import public_q
-from experts.models import Affiliation, Expert
+from experts.models import Expert, affiliations_prefetch
 
 HOME_ARTICLES = 8
 HOME_TOPICS = 12
@@ -49,9 +49,7 @@ def recently_quoted_experts():
             last_claimed_on=Max("claims__made_on", filter=_published_claims),
             claim_count=Count("claims", filter=_published_claims, distinct=True),
         )
-        .prefetch_related(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
-        )
+        .with_affiliations()
         .order_by("-last_claimed_on", "display_name")
     )
 
@@ -195,10 +193,7 @@ def search(request):
 
 def with_result_context(experts):
     """Give expert hits their affiliations (one query), for the role beside their name."""
-    prefetch_related_objects(
-        experts,
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
-    )
+    prefetch_related_objects(experts, affiliations_prefetch())
 
 
 class SearchLinks:

@@ -150,7 +150,7 @@ class ExpertAdmin(StampedAdmin):
 
     def has_merge_permission(self, request):
         # An action's permissions are any-of; merging needs both change and delete.
-        return can_merge_experts(request.user)
+        return can_merge_experts(user=request.user)
 
     @admin.action(description="Merge selected experts…", permissions=["merge"])
     def merge_experts(self, request, queryset):
@@ -226,10 +226,10 @@ class ExpertMergeAdmin(StampedAdmin):
     change_form_template = "admin/experts/expertmerge/change_form.html"
 
     def has_module_permission(self, request):
-        return can_merge_experts(request.user)
+        return can_merge_experts(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return can_merge_experts(request.user)
+        return can_merge_experts(user=request.user)
 
     def has_add_permission(self, request):
         return False
@@ -270,7 +270,7 @@ class ExpertMergeAdmin(StampedAdmin):
 
     def undo_view(self, request, object_id):
         """GET asks to confirm; POST undoes the merge (experts_merge_undo)."""
-        if not can_merge_experts(request.user):
+        if not can_merge_experts(user=request.user):
             raise PermissionDenied
         merge = get_object_or_404(ExpertMerge.objects.select_related("keep"), pk=object_id)
         change_url = reverse("admin:experts_expertmerge_change", args=[quote(merge.pk)])

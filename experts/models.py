@@ -3,13 +3,13 @@ import re
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Stamped
+from core.models import Stamped, public_q
 from core.validators import country_code_validator
 from experts.names import name_key, name_key_words
 
@@ -20,11 +20,12 @@ wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like
 
 
 class ExpertQuerySet(models.QuerySet):
+    # Claims are read through the `claims` reverse relation and core's public_q, so experts
+    # imports no claims module: "published" is core's rule, not claims'.
+
     def public(self):
         """Experts with at least one published claim: the only ones with a public profile."""
-        from claims.models import Claim
-
-        return self.filter(Exists(Claim.objects.published().filter(speaker=OuterRef("pk"))))
+        return self.filter(_has_published_claim())
 
     def visible_to(self, user):
         """Public experts, or every expert for staff."""
@@ -84,24 +85,27 @@ class ExpertQuerySet(models.QuerySet):
 
     def with_public_flag(self):
         """Annotate `is_public`: whether the expert has a published claim."""
-        from claims.models import Claim
-
-        return self.annotate(
-            is_public=Exists(Claim.objects.published().filter(speaker=OuterRef("pk")))
-        )
+        return self.annotate(is_public=_has_published_claim())
 
     def with_claim_counts(self, claims=None):
-        """Annotate `claim_count`: how many of `claims` (default: published claims) each made."""
-        from claims.models import Claim
-
-        claims = Claim.objects.published() if claims is None else claims
-        counts = (
-            claims.filter(speaker=OuterRef("pk"))
-            .order_by()
-            .values("speaker")
-            .annotate(n=Count("pk", distinct=True))
-            .values("n")
-        )
+        """Annotate `claim_count`: how many of `claims` (a Claim queryset; default: the
+        published claims) each made."""
+        if claims is None:
+            counts = (
+                Expert.objects.filter(pk=OuterRef("pk"))
+                .order_by()
+                .values("pk")
+                .annotate(n=Count("claims", filter=public_q("claims__")))
+                .values("n")
+            )
+        else:
+            counts = (
+                claims.filter(speaker=OuterRef("pk"))
+                .order_by()
+                .values("speaker")
+                .annotate(n=Count("pk", distinct=True))
+                .values("n")
+            )
         return self.annotate(claim_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
     def affiliated_with(self, organization):
@@ -110,50 +114,30 @@ class ExpertQuerySet(models.QuerySet):
             Exists(Affiliation.objects.filter(expert=OuterRef("pk"), organization=organization))
         )
 
-    def speaking_about(self, topics):
-        """Experts with a published claim about at least one of `topics` (topics or ids)."""
-        from claims.models import Claim
-
-        claims = Claim.objects.published().about_any(topics)
-        return self.filter(Exists(claims.filter(speaker=OuterRef("pk"))))
-
-    def with_quote_dates(self):
-        """Annotate `first_quoted` / `last_quoted`: the publication dates of the earliest and
-        latest published articles quoting the expert's published claims (None if never)."""
-        from claims.models import Quote
-
-        dates = (
-            Quote.objects.public()
-            .filter(claim__speaker=OuterRef("pk"))
-            .order_by()
-            .values("claim__speaker")
-            .annotate(first=Min("article__published_on"), last=Max("article__published_on"))
-        )
-        return self.annotate(
-            first_quoted=Subquery(dates.values("first")),
-            last_quoted=Subquery(dates.values("last")),
-        )
+    def with_affiliations(self):
+        """Affiliations prefetched as affiliations_prefetch() has them, for `current_role`."""
+        return self.prefetch_related(affiliations_prefetch())
 
     def with_profile_data(self):
         """Name variants and affiliations (with organization, current first, then the latest
         ended) prefetched, so `current_role` and the names run no query per expert."""
-        affiliations = Affiliation.objects.select_related("organization").order_by(
-            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "pk"
-        )
-        return self.prefetch_related(
-            "name_variants", models.Prefetch("affiliations", queryset=affiliations)
-        )
+        return self.prefetch_related("name_variants").with_affiliations()
 
     def quoted_in(self, articles):
         """Public experts with published claims quoted in `articles`; `claim_count` counts those."""
-        from claims.models import Claim
-
-        claims = Claim.objects.published().quoted_in(articles)
+        # Claims' own rule for "quoted in", reached lazily through the reverse relation.
+        claim_model = Expert._meta.get_field("claims").related_model
+        claims = claim_model.objects.published().quoted_in(articles)
         return (
             self.public()
             .filter(Exists(claims.filter(speaker=OuterRef("pk"))))
             .with_claim_counts(claims)
         )
+
+
+def _has_published_claim():
+    """Exists: the outer expert has a published claim (through the `claims` reverse relation)."""
+    return Exists(Expert.objects.filter(public_q("claims__"), pk=OuterRef("pk")))
 
 
 class Expert(Stamped):
@@ -355,6 +339,18 @@ class Affiliation(ExpertPart, Stamped):
         started = self.start_date is None or self.start_date <= day
         not_ended = self.end_date is None or day <= self.end_date
         return started and not_ended
+
+
+def affiliations_prefetch(path="affiliations"):
+    """Prefetch of the affiliations at `path` (e.g. "speaker__affiliations") with their
+    organization, current ones first, then the latest ended: the order a profile lists roles
+    in, and what `current_role` / `role_on` read without a query per expert."""
+    return models.Prefetch(
+        path,
+        queryset=Affiliation.objects.select_related("organization").order_by(
+            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "pk"
+        ),
+    )
 
 
 class ExpertMerge(Stamped):

@@ -1,6 +1,9 @@
 """Writes on experts: their name variants and affiliations (which readers see on a public
 expert's profile and published claims at once), merging duplicates and undoing a merge."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,26 +12,29 @@ from django.utils.text import Truncator
 from simple_history.models import HistoricalChanges
 from simple_history.utils import bulk_update_with_history
 
-from claims.models import Claim
 from core.services import save_stamped
 from core.workflow import check_edit
 from experts.models import Affiliation, Expert, ExpertMerge, ExpertSlugRedirect, NameVariant
+from experts.signals import expert_records_moved
+
+User = AbstractBaseUser | AnonymousUser
 
 MERGE_PERMISSIONS = ("experts.change_expert", "experts.delete_expert")
 # HistoricalRecords keeps a change reason in a CharField(max_length=100).
 REASON_LENGTH = 100
 # Copied back on undo; the key and the stamps follow from the save.
 RESTORED_FIELDS = ("display_name", "slug", "bio", "country", "wikidata_id")
-# What a merge moves to the kept expert as it is: (model, field naming the expert, snapshot key).
+# What a merge moves to the kept expert as it is: (reverse relation on Expert, snapshot key).
+# Claims are reached through their relation, so experts imports no claims module.
 MOVED = [
-    (Claim, "speaker", "claims"),
-    (Affiliation, "expert", "affiliations"),
-    (NameVariant, "expert", "variants"),
+    ("claims", "claims"),
+    ("affiliations", "affiliations"),
+    ("name_variants", "variants"),
 ]
 
 
 @transaction.atomic
-def name_variant_save(*, variant, user):
+def name_variant_save(*, variant: NameVariant, user: User) -> NameVariant:
     """Save a new or changed name variant and return it.
 
     On a public expert (one with a published claim) it is the editors' to write; a
@@ -40,7 +46,7 @@ def name_variant_save(*, variant, user):
 
 
 @transaction.atomic
-def affiliation_save(*, affiliation, user):
+def affiliation_save(*, affiliation: Affiliation, user: User) -> Affiliation:
     """Save a new or changed affiliation and return it.
 
     On a public expert it changes their current role and the role shown on claims already
@@ -51,13 +57,13 @@ def affiliation_save(*, affiliation, user):
     return save_stamped(affiliation, user=user)
 
 
-def can_merge_experts(user):
+def can_merge_experts(*, user: User) -> bool:
     """Whether `user` may merge experts and undo merges: change and delete experts."""
     return user.has_perms(MERGE_PERMISSIONS)
 
 
 @transaction.atomic
-def experts_merge(*, keep, others, user):
+def experts_merge(*, keep: Expert, others: Iterable[Expert], user: User | None) -> ExpertMerge:
     """Merge `others` into `keep`, all or nothing, and return the ExpertMerge recording it.
 
     Their claims, affiliations and name variants move to `keep`; their display names become
@@ -111,12 +117,13 @@ def experts_merge(*, keep, others, user):
 
     keep._change_reason = _reason(f"Merged in {merge.merged_names} (merge #{merge.pk})")
     save_stamped(keep, user=user)
+    _records_moved([keep.pk])
     merge.snapshot = snapshot
     return save_stamped(merge, user=user)
 
 
 @transaction.atomic
-def experts_merge_undo(*, merge, user):
+def experts_merge_undo(*, merge: ExpertMerge, user: User | None) -> ExpertMerge:
     """Undo `merge`: bring the merged experts back with their ids and slugs, move their claims,
     affiliations and name variants back from the kept expert, and drop their redirects.
 
@@ -135,7 +142,8 @@ def experts_merge_undo(*, merge, user):
     _delete_each(added, user=user, reason=reason)
     for entry in merge.snapshot["experts"]:
         expert = _restore_expert(entry, user=user, reason=reason)
-        for model, field, key in MOVED:
+        for relation, key in MOVED:
+            model, field = _related(relation)
             rows = model.objects.select_for_update().filter(pk__in=entry[key], **{field: keep})
             _reassign(model, list(rows.order_by("pk")), field, to=expert, user=user, reason=reason)
         for name in entry["dropped_variants"]:
@@ -154,24 +162,24 @@ def experts_merge_undo(*, merge, user):
     save_stamped(keep, user=user)
     merge.undone_at = timezone.now()
     merge.undone_by = _person(user)
-    _refresh_search(expert_id for expert_id in (e["id"] for e in merge.snapshot["experts"]))
+    _records_moved([entry["id"] for entry in merge.snapshot["experts"]])
     return save_stamped(merge, user=user)
 
 
-def _refresh_search(expert_ids):
-    """Records moved by bulk updates send no signals: rewrite the search entries of the
-    experts given back their records, and of those records."""
-    from claims.models import Claim, SearchEntry
-    from claims.search import index
+def _records_moved(expert_ids):
+    """Records moved by bulk updates send no model signals: say which experts got records, so
+    what is derived from them (claims' search entries) is rewritten in this transaction."""
+    expert_records_moved.send(sender=Expert, expert_ids=list(expert_ids))
 
-    expert_ids = list(expert_ids)
-    index.refresh(SearchEntry.Kind.EXPERT, expert_ids)
-    claims = Claim.objects.filter(speaker_id__in=expert_ids).values_list("pk", flat=True)
-    index.refresh(SearchEntry.Kind.CLAIM, claims)
+
+def _related(relation):
+    """(model, field naming the expert) of the reverse relation `relation` on Expert."""
+    field = Expert._meta.get_field(relation)
+    return field.related_model, field.field.name
 
 
 def _check_permission(user):
-    if user is not None and not can_merge_experts(user):
+    if user is not None and not can_merge_experts(user=user):
         raise PermissionDenied("Merging experts needs the right to change and delete experts.")
 
 
@@ -192,7 +200,8 @@ def _move_records(other, *, keep, known, user, reason):
     _delete_each(repeated, user=user, reason=reason)
     known.update(name.casefold() for name in variants.values_list("name", flat=True))
     moved = {"dropped_variants": [variant.name for variant in repeated]}
-    for model, field, key in MOVED:
+    for relation, key in MOVED:
+        model, field = _related(relation)
         rows = model.objects.select_for_update().filter(**{field: other}).order_by("pk")
         rows = list(rows)
         _reassign(model, rows, field, to=keep, user=user, reason=reason)

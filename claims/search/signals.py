@@ -9,6 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from articles.models import Article
 from claims.models import Claim, ClaimTopic, Provision, Quote, SearchEntry, Topic, Treaty
 from experts.models import Expert, NameVariant
+from experts.signals import expert_records_moved
 
 from .index import refresh
 
@@ -52,6 +53,13 @@ def _expert(instance, **kwargs):
     refresh(Kind.EXPERT, [expert_id])
     # A claim's entry carries its speaker's names.
     refresh(Kind.CLAIM, Claim.objects.filter(speaker_id=expert_id).values_list("pk", flat=True))
+
+
+def _expert_records_moved(expert_ids, **kwargs):
+    # A merge or its undo moved claims between experts by bulk updates (no model signals).
+    refresh(Kind.EXPERT, expert_ids)
+    claims = Claim.objects.filter(speaker_id__in=expert_ids).values_list("pk", flat=True)
+    refresh(Kind.CLAIM, claims)
 
 
 def _provision(instance, **kwargs):
@@ -107,3 +115,4 @@ def connect():
     m2m_changed.connect(
         _article_topics, sender=Article.topics.through, dispatch_uid="search-article-topics"
     )
+    expert_records_moved.connect(_expert_records_moved, dispatch_uid="search-expert-records")

@@ -11,8 +11,8 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.api.experts import ExpertViewSet, OrganizationViewSet
 from core.models import PublicationStatus
-from experts.api.views import ExpertViewSet, OrganizationViewSet
 from experts.models import Expert, Organization
 from tests.factories import (
     AffiliationFactory,

@@ -8,6 +8,7 @@ from claims.models import Claim
 from experts import services
 from experts.models import Affiliation, Expert, ExpertMerge, ExpertSlugRedirect, NameVariant
 from experts.services import experts_merge, experts_merge_undo
+from experts.signals import expert_records_moved
 from tests.admin_helpers import changelist_url
 from tests.factories import (
     AffiliationFactory,
@@ -100,6 +101,11 @@ def test_merge_takes_several_experts_at_once(keep, other, editor):
 
 
 def test_merge_records_what_moved(keep, other, editor):
+    claims = sorted(other.claims.values_list("pk", flat=True))
+    affiliations = sorted(other.affiliations.values_list("pk", flat=True))
+    # "Олександр Мусієнко" is one the kept expert has already: dropped, not moved.
+    moved_variant = other.name_variants.get(name="Александр Мусиенко").pk
+
     record = merge(keep, other, user=editor)
 
     (entry,) = record.snapshot["experts"]
@@ -109,7 +115,13 @@ def test_merge_records_what_moved(keep, other, editor):
         "Alexander Musiienko",
     )
     assert entry["id"] == other.pk
-    assert entry["claims"] == [claim.pk for claim in keep.claims.filter(pk__in=entry["claims"])]
+    assert (entry["claims"], entry["affiliations"], entry["variants"]) == (
+        claims,
+        affiliations,
+        [moved_variant],
+    )
+    assert entry["dropped_variants"] == ["Олександр Мусієнко"]
+    assert set(keep.claims.values_list("pk", flat=True)) >= set(claims)
 
 
 def test_merge_is_in_the_history_of_the_merged_expert(keep, other, editor):
@@ -442,3 +454,33 @@ def test_merge_records_are_hidden_from_who_may_not_merge(client, keep, other, ed
 
     assert response.status_code == 403
     assert not Expert.objects.filter(pk=other.pk).exists()
+
+
+# What others learn of a merge
+
+
+@pytest.fixture
+def records_moved():
+    sent = []
+
+    def receiver(sender, expert_ids, **kwargs):
+        sent.append(sorted(expert_ids))
+
+    expert_records_moved.connect(receiver)
+    yield sent
+    expert_records_moved.disconnect(receiver)
+
+
+def test_merge_says_the_kept_expert_received_records(keep, other, editor, records_moved):
+    merge(keep, other, user=editor)
+
+    assert records_moved == [[keep.pk]]
+
+
+def test_undo_says_the_restored_experts_received_records(keep, other, editor, records_moved):
+    record = merge(keep, other, user=editor)
+    records_moved.clear()
+
+    experts_merge_undo(merge=record, user=editor)
+
+    assert records_moved == [[other.pk]]

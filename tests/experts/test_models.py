@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from core.models import PublicationStatus
 from experts.models import Expert
 from tests.factories import (
     AffiliationFactory,
@@ -84,3 +85,48 @@ def test_role_on_a_date_is_the_affiliation_held_then(db):
 def test_role_with_unknown_dates_covers_any_day(db):
     affiliation = AffiliationFactory(start_date=None, end_date=None)
     assert affiliation.expert.role_on(datetime.date(2024, 6, 1)) == affiliation
+
+
+def test_with_affiliations_lists_current_roles_first_then_the_latest_ended(db):
+    expert = ExpertFactory()
+    older = AffiliationFactory(
+        expert=expert,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2015, 1, 1),
+    )
+    # Held since before the ended one below started: still listed first.
+    current = AffiliationFactory(expert=expert, start_date=datetime.date(2012, 1, 1))
+    later = AffiliationFactory(
+        expert=expert,
+        start_date=datetime.date(2016, 1, 1),
+        end_date=datetime.date(2019, 1, 1),
+    )
+
+    (loaded,) = Expert.objects.filter(pk=expert.pk).with_affiliations()
+
+    assert list(loaded.affiliations.all()) == [current, later, older]
+
+
+def test_with_affiliations_gives_the_current_role_without_a_query_per_expert(
+    db, django_assert_num_queries
+):
+    for _ in range(3):
+        AffiliationFactory(expert=ExpertFactory())
+
+    with django_assert_num_queries(2):  # the experts, their affiliations with organizations
+        roles = [
+            (expert.current_role.role_title, expert.current_role.organization.name)
+            for expert in Expert.objects.with_affiliations()
+        ]
+    assert len(roles) == 3
+
+
+def test_public_and_claim_counts_count_only_published_claims(db):
+    expert = ExpertFactory()
+    ClaimFactory(speaker=expert)
+    ClaimFactory(speaker=expert, status=PublicationStatus.DRAFT)
+    ClaimFactory(speaker=ExpertFactory(), status=PublicationStatus.DRAFT)
+
+    assert [(e, e.claim_count) for e in Expert.objects.public().with_claim_counts()] == [
+        (expert, 1)
+    ]

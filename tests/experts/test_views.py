@@ -440,9 +440,9 @@ def test_topic_ordering_is_not_affected_by_other_experts(client):
 def test_prolific_expert_profile_bounds_timeline_predictions_and_articles(client, monkeypatch):
     """A page for an expert with thousands of claims must stay the size of anyone's: the
     timeline, predictions and articles show the latest few and say so."""
-    monkeypatch.setattr("experts.views.TIMELINE_MAX", 3)
-    monkeypatch.setattr("experts.views.PREDICTIONS_MAX", 2)
-    monkeypatch.setattr("experts.views.ARTICLES_MAX", 2)
+    monkeypatch.setattr("claims.expert_pages.TIMELINE_MAX", 3)
+    monkeypatch.setattr("claims.expert_pages.PREDICTIONS_MAX", 2)
+    monkeypatch.setattr("claims.expert_pages.ARTICLES_MAX", 2)
     expert = ExpertFactory()
     claims = []
     for day in range(5):

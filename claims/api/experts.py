@@ -1,11 +1,22 @@
-"""The partner API's expert and organization endpoints: public experts only."""
+"""The partner API's expert and organization endpoints: public experts only.
 
-from django.db.models import Q
+Built in claims because their lists count, date and search experts by their claims (claims'
+search index, topics and quotes); the serializers are experts' own (experts/api/).
+
+A filter value that cannot be used (an unknown slug, an unknown kind) fails the form, which the
+API answers with a 400 naming the parameter.
+"""
+
+import django_filters
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
+from articles.api.filters import CountryFilter
+from claims.api.filters import SearchTextFilter
+from claims.models import Claim, Quote, SearchEntry, Topic
+from core.api.common import SlugFilter
 from core.api.views import ReadOnlyViewSet
 from core.models import public_q
-from experts.api.filters import ExpertFilter, OrganizationFilter
 from experts.api.serializers import ExpertSerializer, OrganizationSerializer
 from experts.models import Expert, Organization
 
@@ -61,6 +72,69 @@ ORGANIZATION_EXAMPLE = {
 }
 
 
+class ExpertFilter(django_filters.FilterSet):
+    q = SearchTextFilter(
+        SearchEntry.Kind.EXPERT,
+        searches="Searches every spelling of the name and the bio; names also match across "
+        "transliterations, so `Musiienko`, `Alexander Musienko` and `Мусієнко` all find "
+        "Oleksandr Musienko.",
+    )
+    organization = SlugFilter(
+        queryset=Organization.objects.public(),
+        method="filter_organization",
+        help_text="Organization slug: experts who hold or held a role there.",
+    )
+    topic = SlugFilter(
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        help_text="Topic slug, e.g. `china-role`: experts with published claims on the topic "
+        "or one of its sub-topics.",
+    )
+
+    class Meta:
+        model = Expert
+        fields = ["q", "organization", "topic"]
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.affiliated_with(value)
+
+    def filter_topic(self, queryset, name, value):
+        claims = Claim.objects.published().about_any(Topic.objects.subtree(value))
+        return queryset.filter(Exists(claims.filter(speaker=OuterRef("pk"))))
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=Organization.Kind.choices, help_text="The kind of organization."
+    )
+    country = CountryFilter()
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        help_text="Text in the organization's name (case-insensitive).",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "country", "q"]
+
+
+def with_quote_dates(experts):
+    """`experts` annotated with `first_quoted` / `last_quoted`: the publication dates of the
+    earliest and latest published articles quoting their published claims (None if never)."""
+    dates = (
+        Quote.objects.public()
+        .filter(claim__speaker=OuterRef("pk"))
+        .order_by()
+        .values("claim__speaker")
+        .annotate(first=Min("article__published_on"), last=Max("article__published_on"))
+    )
+    return experts.annotate(
+        first_quoted=Subquery(dates.values("first")),
+        last_quoted=Subquery(dates.values("last")),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List experts",
@@ -81,7 +155,7 @@ ORGANIZATION_EXAMPLE = {
     ),
 )
 class ExpertViewSet(ReadOnlyViewSet):
-    queryset = Expert.objects.public().with_profile_data().with_claim_counts().with_quote_dates()
+    queryset = with_quote_dates(Expert.objects.public().with_profile_data().with_claim_counts())
     serializer_class = ExpertSerializer
     filterset_class = ExpertFilter
     ordering_fields = ["display_name", "id"]
