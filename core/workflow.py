@@ -97,6 +97,28 @@ TRANSITIONS = {
 }
 
 
+@dataclass(frozen=True)
+class ReviewedModel:
+    """A model on the admin's review queue, with the link each row shows beside the item."""
+
+    model: type
+    source: str = ""  # a many-to-one field: an article's outlet, a claim's speaker
+
+
+# Filled by the apps' AppConfig.ready() (register_reviewed), so this module names no app.
+REVIEWED_MODELS: dict[str, ReviewedModel] = {}
+
+
+def register_reviewed(model: type, *, source: str = "") -> None:
+    """List `model`'s items in review on the admin's review queue, each beside its `source`."""
+    REVIEWED_MODELS[model._meta.label_lower] = ReviewedModel(model, source)
+
+
+def reviewed_models() -> list[ReviewedModel]:
+    """The models registered for the review queue, in the order they registered."""
+    return list(REVIEWED_MODELS.values())
+
+
 def allowed_transitions(user, item):
     """The transitions `user` may apply to `item` now, in the order of TRANSITIONS."""
     return [
