@@ -311,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_GENERATOR_CLASS": "core.api.schema.SchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.complete_schema",
+        "core.api.schema_hooks.complete_schema",
     ],
     # Tags come from the path after /api/v1/: claims, experts, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
