@@ -17,6 +17,10 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from claims import article_signals, roles  # noqa: F401  (article_signals connects)
+        from claims.models import Claim
+        from core.workflow import register_reviewed
+
+        register_reviewed(Claim, source="speaker")
 
         # Like Django's own permissions, the Editors group follows the code after each migrate.
         post_migrate.connect(roles.sync_groups_after_migrate, sender=self)

@@ -3,6 +3,8 @@
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 
+from core.workflow import TRANSITIONS, reviewed_models
+
 EDITORS = "Editors"
 CONTRIBUTORS = "Contributors"
 
@@ -26,43 +28,49 @@ EDITOR_LOCKOUT_PERMISSIONS = {
     ("axes", "view_accessattempt"),
     ("axes", "delete_accessattempt"),
 }
-# Editors review: every transition of the workflow (core/workflow.py) on both kinds of item.
-WORKFLOW_MODELS = {"articles": "article", "claims": "claim"}
-EDITOR_WORKFLOW_PERMISSIONS = {
-    (app_label, f"{verb}_{model}")
-    for app_label, model in WORKFLOW_MODELS.items()
-    for verb in ["submit", "publish", "return", "correct", "withdraw"]
-}
 
-# Contributors write drafts of articles and claims (with their topics, provision links and
-# quotes) and submit them for review; they may add the people, organisations and outlets a
-# draft needs, but neither change nor delete what is already on record, and never publish,
-# correct or withdraw. Which drafts they may edit is decided per item (core.workflow.may_edit).
-CONTRIBUTOR_PERMISSIONS = (
-    {
-        (app_label, f"view_{model}")
-        for app_label, models in EDITOR_MODELS.items()
-        for model in models
-    }
-    | {
-        (app_label, f"{action}_{model}")
-        for app_label, model in WORKFLOW_MODELS.items()
-        for action in ["add", "change", "submit"]
-    }
-    | {
-        ("claims", f"{action}_{model}")
-        for model in ["claimtopic", "claimprovision", "quote"]
-        for action in ["add", "change", "delete"]
-    }
-    | {
-        (app_label, f"add_{model}")
-        for app_label, models in {
-            "articles": ["outlet"],
-            "experts": ["expert", "namevariant", "organization", "affiliation"],
-        }.items()
-        for model in models
-    }
-)
+
+def workflow_permissions(*actions):
+    """(app label, codename) of `actions` ("add", …) on every model with the workflow (those
+    registered with core.workflow.register_reviewed: articles and claims), and of each of its
+    transitions when none are named."""
+    pairs = set()
+    for reviewed in reviewed_models():
+        opts = reviewed.model._meta
+        if actions:
+            pairs |= {(opts.app_label, f"{action}_{opts.model_name}") for action in actions}
+        else:
+            pairs |= {(opts.app_label, t.codename(opts)) for t in TRANSITIONS.values()}
+    return pairs
+
+
+def contributor_codenames():
+    """Contributors write drafts of articles and claims (with their topics, provision links
+    and quotes) and submit them for review; they may add the people, organisations and outlets
+    a draft needs, but neither change nor delete what is already on record, and never publish,
+    correct or withdraw. Which drafts they may edit is decided per item
+    (core.workflow.may_edit)."""
+    return (
+        {
+            (app_label, f"view_{model}")
+            for app_label, models in EDITOR_MODELS.items()
+            for model in models
+        }
+        | workflow_permissions("add", "change", "submit")
+        | {
+            ("claims", f"{action}_{model}")
+            for model in ["claimtopic", "claimprovision", "quote"]
+            for action in ["add", "change", "delete"]
+        }
+        | {
+            (app_label, f"add_{model}")
+            for app_label, models in {
+                "articles": ["outlet"],
+                "experts": ["expert", "namevariant", "organization", "affiliation"],
+            }.items()
+            for model in models
+        }
+    )
 
 
 def editor_permissions():
@@ -76,14 +84,15 @@ def editor_permissions():
         }
         | EDITOR_KEY_PERMISSIONS
         | EDITOR_LOCKOUT_PERMISSIONS
-        | EDITOR_WORKFLOW_PERMISSIONS
+        # Editors review: every transition of the workflow (core/workflow.py).
+        | workflow_permissions()
     )
     return _permissions(codenames)
 
 
 def contributor_permissions():
     """The Permission rows the Contributors group holds."""
-    return _permissions(CONTRIBUTOR_PERMISSIONS)
+    return _permissions(contributor_codenames())
 
 
 def _permissions(codenames):

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 
+from articles.sitemaps import ArticleSitemap, OutletSitemap
 from claims.models import Claim, Provision, Topic, Treaty
+from experts.sitemaps import ExpertSitemap
 
 
 class TopicSitemap(Sitemap):
@@ -36,3 +38,15 @@ class ProvisionSitemap(Sitemap):
 
     def items(self):
         return Provision.objects.select_related("treaty").order_by("treaty__slug", "order", "pk")
+
+
+# The site's sitemap.xml (claims/site_urls.py): every app's public pages, in one index.
+SITEMAPS = {
+    "topics": TopicSitemap,
+    "experts": ExpertSitemap,
+    "articles": ArticleSitemap,
+    "claims": ClaimSitemap,
+    "treaties": TreatySitemap,
+    "provisions": ProvisionSitemap,
+    "outlets": OutletSitemap,
+}

@@ -1,17 +1,75 @@
-"""Public pages of the claims app: topics, claims, treaties and provisions."""
+"""Public pages of the claims app: the front page (which composes topics, experts and
+articles), topics, claims, treaties and provisions."""
 
+from django.conf import settings
 from django.db.models import F, Max
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from articles.models import Article
 from claims import jsonld
 from claims.filters import TopicClaimFilter
 from claims.models import Claim, ClaimProvision, Provision, Stance, Topic, Treaty
 from core.cache import public_page
+from core.models import public_q
 from core.public import gone_or_404, paginate, preview_label, query_string_without_page
+from experts.models import Expert
 
+HOME_ARTICLES = 8
+HOME_TOPICS = 12
+HOME_EXPERTS = 8
 OTHER_CLAIMS_SHOWN = 5
 PROVISIONS_PER_PAGE = 100
+
+
+def home(request):
+    """The front page: latest articles, topics with their counts, recently quoted experts."""
+    topics = Topic.objects.with_counts().select_related("parent").order_by("-claims_count", "title")
+    experts = list(recently_quoted_experts()[:HOME_EXPERTS])
+    for expert in experts:
+        expert.role = expert.role_on(expert.last_claimed_on)
+    return render(
+        request,
+        "home.html",
+        {
+            "articles": Article.objects.published().select_related("outlet")[:HOME_ARTICLES],
+            "topics": topics[:HOME_TOPICS],
+            "experts": experts,
+            "structured_data": website_structured_data(request),
+        },
+    )
+
+
+def recently_quoted_experts():
+    """Public experts, most recently quoted first, with `last_claimed_on` and `claim_count`."""
+    return (
+        Expert.objects.public()
+        .with_claim_counts()
+        .annotate(last_claimed_on=Max("claims__made_on", filter=public_q("claims__")))
+        .with_affiliations()
+        .order_by("-last_claimed_on", "display_name")
+    )
+
+
+def website_structured_data(request):
+    """schema.org WebSite with its search action, so search engines can offer the site search."""
+    root = request.build_absolute_uri(reverse("home"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": root,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": request.build_absolute_uri(reverse("search"))
+                + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
 
 
 @public_page

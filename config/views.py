@@ -1,94 +1,26 @@
-"""Site-wide pages: the front page, search and robots.txt (the sitemap is wired in urls.py)."""
+"""The search page (the front page, robots.txt and the sitemap moved to claims/ and core/)."""
 
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
-from django.db.models import Count, Max, prefetch_related_objects
-from django.http import JsonResponse
+from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
 
-from articles.models import Article, Language, Outlet
+from articles.models import Language, Outlet
 from claims import search as kb_search
 from claims.models import SearchEntry, Topic
 from core.converters import MAX_ID
 from core.models import public_q
 from experts.models import Expert, affiliations_prefetch
 
-HOME_ARTICLES = 8
-HOME_TOPICS = 12
-HOME_EXPERTS = 8
 SUGGESTIONS = 8
 # Facet values shown before the "more" disclosure, and at most in all.
 FACET_SHOWN = 8
 FACET_MAX = 40
 
 _published_claims = public_q("claims__")
-
-
-def topics_with_counts():
-    """Topics with `expert_count` and `claim_count` of their published claims, busiest first."""
-    return (
-        Topic.objects.select_related("parent")
-        .annotate(
-            claim_count=Count("claims", filter=_published_claims, distinct=True),
-            expert_count=Count("claims__speaker", filter=_published_claims, distinct=True),
-        )
-        .order_by("-claim_count", "title")
-    )
-
-
-def recently_quoted_experts():
-    """Public experts, most recently quoted first, with `last_claimed_on` and `claim_count`."""
-    return (
-        Expert.objects.public()
-        .annotate(
-            last_claimed_on=Max("claims__made_on", filter=_published_claims),
-            claim_count=Count("claims", filter=_published_claims, distinct=True),
-        )
-        .with_affiliations()
-        .order_by("-last_claimed_on", "display_name")
-    )
-
-
-def home(request):
-    """The front page: latest articles, topics with their counts, recently quoted experts."""
-    experts = list(recently_quoted_experts()[:HOME_EXPERTS])
-    for expert in experts:
-        expert.role = expert.role_on(expert.last_claimed_on)
-    return render(
-        request,
-        "home.html",
-        {
-            "articles": Article.objects.published().select_related("outlet")[:HOME_ARTICLES],
-            "topics": topics_with_counts()[:HOME_TOPICS],
-            "experts": experts,
-            "structured_data": website_structured_data(request),
-        },
-    )
-
-
-def website_structured_data(request):
-    """schema.org WebSite with its search action, so search engines can offer the site search."""
-    root = request.build_absolute_uri(reverse("home"))
-    return {
-        "@context": "https://schema.org",
-        "@type": "WebSite",
-        "name": settings.SITE_NAME,
-        "url": root,
-        "potentialAction": {
-            "@type": "SearchAction",
-            "target": {
-                "@type": "EntryPoint",
-                "urlTemplate": request.build_absolute_uri(reverse("search"))
-                + "?q={search_term_string}",
-            },
-            "query-input": "required name=search_term_string",
-        },
-    }
 
 
 class RecordField(forms.IntegerField):
@@ -299,20 +231,3 @@ def start_here():
         .annotate(claim_count=Count("claims", filter=_published_claims))
         .order_by("-claim_count", "display_name")[:SUGGESTIONS],
     }
-
-
-def robots_txt(request):
-    """Crawl everything but the back office, and find the pages through the sitemap."""
-    return render(
-        request,
-        "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
-        content_type="text/plain; charset=utf-8",
-    )
-
-
-def page_not_found(request, exception):
-    """404: JSON under /api/ (partners parse it), the site's page everywhere else."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)

@@ -65,18 +65,13 @@ def bump_public_generation():
 
 
 def public_paths():
-    """What a write can change, for the CDN purge: exact paths, and prefixes ending in "*"."""
-    prefixes = [
-        reverse("search"),
-        reverse("claims:topics"),
-        "/claims/",
-        reverse("claims:treaties"),
-        reverse("experts:list"),
-        reverse("articles:list"),
-        "/outlets/",
-        "/api/v1/",
-    ]
-    return [reverse("home"), reverse("sitemap"), *(f"{prefix}*" for prefix in prefixes)]
+    """What a write can change, for the CDN purge: exact paths, and prefixes ending in "*"
+    (settings.PUBLIC_PATHS, whose URL names are reversed here)."""
+    paths = []
+    for entry in settings.PUBLIC_PATHS:
+        name, star = entry.removesuffix("*"), "*" if entry.endswith("*") else ""
+        paths.append(f"{name if name.startswith('/') else reverse(name)}{star}")
+    return paths
 
 
 def purge_public_caches(reason):

@@ -3,12 +3,17 @@
 A log collector reads stdout and indexes the fields; `request_id` ties every line a request
 wrote (the access line, a warning from a view, a database error) to the `X-Request-ID` the
 client got back.
+
+On a developer's machine (config/settings/local.py) a person reads them instead:
+ReadableFormatter writes one plain line a record, in the site's time zone.
 """
 
 import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
+
+from django.utils import timezone
 
 # Set by core.middleware.RequestIdMiddleware for the length of one request. A ContextVar,
 # not a thread-local, so it follows the request into async code as well as gthread workers.
@@ -54,3 +59,22 @@ class JsonFormatter(logging.Formatter):
         if current:
             return current
         return getattr(getattr(record, "request", None), "request_id", None)
+
+
+class ReadableFormatter(logging.Formatter):
+    """One plain line a record, for a person at a terminal: the time in settings.TIME_ZONE,
+    then an access line as "GET /topics/ 200 12.3 ms", anything else as "LEVEL logger:
+    message" (with its traceback below it)."""
+
+    def format(self, record):
+        moment = datetime.fromtimestamp(record.created, tz=UTC)
+        when = timezone.localtime(moment, timezone.get_default_timezone())
+        if getattr(record, "duration_ms", None) is not None:
+            line = f"{record.getMessage()} {record.duration_ms} ms"
+        else:
+            line = f"{record.levelname} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        if record.stack_info:
+            line += "\n" + self.formatStack(record.stack_info)
+        return f"{when:%Y-%m-%d %H:%M:%S} {line}"

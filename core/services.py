@@ -1,12 +1,19 @@
 """Write helpers shared by the apps' services."""
 
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import router
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from core.cache import schedule_public_purge
 
+M = TypeVar("M", bound=Model)
+# Who saves: a signed-in person, or None for the system (a command, an import, the demo).
+User = AbstractBaseUser | AnonymousUser | None
 
-def save_stamped(instance, *, user=None):
+
+def save_stamped(instance: M, *, user: User = None) -> M:
     """Validate and save one record, stamping who changed it last.
 
     When readers could see the record before the save or can after it (`_visible_rows`),
@@ -28,7 +35,7 @@ def save_stamped(instance, *, user=None):
     return instance
 
 
-def shown_to_readers(queryset):
+def shown_to_readers(queryset: QuerySet) -> bool:
     """Whether readers can see any row of `queryset` as the database now holds it (ask before
     deleting: a draft's deletion then purges nothing)."""
     visible = _visible_rows(queryset.model)
@@ -37,7 +44,7 @@ def shown_to_readers(queryset):
     return visible.using(queryset.db).filter(pk__in=queryset.values("pk")).exists()
 
 
-def _public_rows(model):
+def _public_rows(model: type[Model]) -> QuerySet | None:
     """The rows of `model` readers may see, by the app's own QuerySet method, or None."""
     manager = model._default_manager
     for name in ("published", "public"):
@@ -47,7 +54,7 @@ def _public_rows(model):
     return None
 
 
-def _visible_rows(model):
+def _visible_rows(model: type[Model]) -> QuerySet | None:
     """A queryset of the rows of `model` readers can see, or None when every row is listed.
 
     "Public" is what the apps define once (`published()`, `public()`); a model without such
@@ -69,7 +76,7 @@ def _visible_rows(model):
     return model._base_manager.filter(through) if through else None
 
 
-def _is_shown(visible, instance):
+def _is_shown(visible: QuerySet | None, instance: Model) -> bool:
     """Whether readers can see `instance` as the database now holds it."""
     if visible is None:
         return True

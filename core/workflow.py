@@ -10,16 +10,22 @@ services.py name one service per transition; they all run `apply_transition()`.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import PublicationStatus
-from core.services import save_stamped
+from core.services import User, save_stamped
 
 Status = PublicationStatus
+# An article, a claim: any model with the workflow's fields (core.models.Reviewed).
+Item = TypeVar("Item", bound=Model)
 
 
 class InvalidTransition(ValidationError):
@@ -43,15 +49,15 @@ class Transition:
     text_label: str = ""
 
     @property
-    def action(self):
+    def action(self) -> str:
         """The transition as a verb phrase: "submit for review", "publish", …"""
         return self.name.replace("_", " ")
 
-    def permission(self, opts):
+    def permission(self, opts: Options) -> str:
         """The permission, e.g. "claims.publish_claim", for the model of `opts`."""
         return f"{opts.app_label}.{self.codename(opts)}"
 
-    def codename(self, opts):
+    def codename(self, opts: Options) -> str:
         return f"{self.name.split('_')[0]}_{opts.model_name}"
 
 
@@ -97,7 +103,29 @@ TRANSITIONS = {
 }
 
 
-def allowed_transitions(user, item):
+@dataclass(frozen=True)
+class ReviewedModel:
+    """A model on the admin's review queue, with the link each row shows beside the item."""
+
+    model: type
+    source: str = ""  # a many-to-one field: an article's outlet, a claim's speaker
+
+
+# Filled by the apps' AppConfig.ready() (register_reviewed), so this module names no app.
+REVIEWED_MODELS: dict[str, ReviewedModel] = {}
+
+
+def register_reviewed(model: type, *, source: str = "") -> None:
+    """List `model`'s items in review on the admin's review queue, each beside its `source`."""
+    REVIEWED_MODELS[model._meta.label_lower] = ReviewedModel(model, source)
+
+
+def reviewed_models() -> list[ReviewedModel]:
+    """The models registered for the review queue, in the order they registered."""
+    return list(REVIEWED_MODELS.values())
+
+
+def allowed_transitions(user: User, item: Model) -> list[Transition]:
     """The transitions `user` may apply to `item` now, in the order of TRANSITIONS."""
     return [
         transition
@@ -111,7 +139,7 @@ class EditNotAllowed(PermissionDenied):
     (e.g. "Needs an editor: article #3 “…” is published.")."""
 
 
-def review_permission(model):
+def review_permission(model: type[Model]) -> str:
     """The permission of whoever may write `model`'s records in every state (the editors).
 
     A model names it in `review_permission` (an expert's name variants and affiliations: who
@@ -127,7 +155,7 @@ def review_permission(model):
     return f"{opts.app_label}.change_{opts.model_name}"
 
 
-def editors_only_reason(item):
+def editors_only_reason(item: Model) -> str:
     """Why `item` as it stands is the editors' to write, as a phrase ("article #3 “…” is
     published"), or "" when anyone with the model's permission may.
 
@@ -149,7 +177,7 @@ def editors_only_reason(item):
     return f"{name} #{item.pk} “{item}” is {label}"
 
 
-def edit_refusal(user, item):
+def edit_refusal(user: User, item: Model) -> str:
     """The one rule every write path asks: why `user` may not write `item` (a new record when
     it has no primary key) in its current state, as a sentence; "" when they may.
 
@@ -181,20 +209,20 @@ def edit_refusal(user, item):
     return ""
 
 
-def may_edit(user, item):
+def may_edit(user: User, item: Model) -> bool:
     """Whether `user` may write `item` as it stands (see edit_refusal): drafts are anyone's
     with the change permission; once submitted or public, only the editors'."""
     return not edit_refusal(user, item)
 
 
-def check_edit(*, user, item):
+def check_edit(*, user: User, item: Model) -> None:
     """Raise EditNotAllowed, with the sentence saying why, unless `user` may write `item`."""
     refusal = edit_refusal(user, item)
     if refusal:
         raise EditNotAllowed(refusal)
 
 
-def apply_transition(*, item, name, user, text=""):
+def apply_transition(*, item: Item, name: str, user: User, text: str = "") -> Item:
     """Move `item` along transition `name` for `user`, recording who and when; returns the
     saved item (a fresh instance, locked while it changed).
 
@@ -230,7 +258,7 @@ def apply_transition(*, item, name, user, text=""):
     return locked
 
 
-def _record(item, transition, *, user, text, now):
+def _record(item: Model, transition: Transition, *, user: User, text: str, now: datetime) -> None:
     """Fill in who and when (and the note or reason) for `transition`."""
     if transition.name == "submit_for_review":
         item.submitted_by, item.submitted_at = user, now

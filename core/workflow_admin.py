@@ -17,7 +17,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.workflow import TRANSITIONS, InvalidTransition, allowed_transitions, may_edit
+from core.workflow import (
+    TRANSITIONS,
+    InvalidTransition,
+    allowed_transitions,
+    may_edit,
+    reviewed_models,
+)
 
 WORKFLOW_FIELDS = (
     "status",
@@ -322,26 +328,24 @@ class WorkflowInlineMixin:
 
 
 def review_queue_view(model_admin):
-    """The admin view listing every article and claim in review, oldest submission first."""
-    from articles.models import Article
-    from claims.models import Claim
+    """The admin view listing every item in review of the models the apps registered
+    (core.workflow.register_reviewed: articles and claims), oldest submission first."""
 
     def view(request):
         site = model_admin.admin_site
-        sources = [
-            (Article, Article.objects.in_review().select_related("submitted_by", "outlet")),
-            (Claim, Claim.objects.in_review().select_related("submitted_by", "speaker")),
-        ]
         visible = [
-            (model, queryset)
-            for model, queryset in sources
-            if site.is_registered(model)
-            and site.get_model_admin(model).has_view_or_change_permission(request)
+            reviewed
+            for reviewed in reviewed_models()
+            if site.is_registered(reviewed.model)
+            and site.get_model_admin(reviewed.model).has_view_or_change_permission(request)
         ]
         if not visible:
             raise PermissionDenied
         rows = []
-        for model, queryset in visible:
+        for reviewed in visible:
+            model = reviewed.model
+            related = ["submitted_by", *([reviewed.source] if reviewed.source else [])]
+            queryset = model._default_manager.in_review().select_related(*related)
             model_admin_of = site.get_model_admin(model)
             for item in queryset:
                 transitions = []
@@ -355,7 +359,7 @@ def review_queue_view(model_admin):
                     {
                         "item": item,
                         "kind": model._meta.verbose_name,
-                        "source": getattr(item, "outlet", None) or getattr(item, "speaker", None),
+                        "source": getattr(item, reviewed.source) if reviewed.source else None,
                         "url": reverse(
                             f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
                             args=[quote(item.pk)],

@@ -94,7 +94,7 @@ def test_home_topics_count_experts_and_published_claims(client):
     response = client.get(reverse("home"))
 
     listed = {t.pk: t for t in response.context["topics"]}
-    assert (listed[topic.pk].expert_count, listed[topic.pk].claim_count) == (2, 3)
+    assert (listed[topic.pk].experts_count, listed[topic.pk].claims_count) == (2, 3)
     assert "2 experts" in response.content.decode()
     assert "3 claims" in response.content.decode()
 

@@ -289,6 +289,21 @@ CDN_PURGE_HOOKS = env_list("CDN_PURGE_HOOKS")
 CDN_PURGE_URL = env("CDN_PURGE_URL", "")
 CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "")
 CDN_PURGE_TIMEOUT = float(env("CDN_PURGE_TIMEOUT", "2"))
+# What a write can change, as the purge hooks receive it: URL names (reversed) or paths; a
+# trailing "*" makes the entry a prefix. Named here, with the URL wiring, so core/cache.py
+# knows no app's pages.
+PUBLIC_PATHS = [
+    "home",
+    "sitemap",
+    "search*",
+    "claims:topics*",
+    "/claims/*",
+    "claims:treaties*",
+    "experts:list*",
+    "articles:list*",
+    "/outlets/*",
+    "/api/v1/*",
+]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom Knowledge Base API",
@@ -296,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_GENERATOR_CLASS": "core.api.schema.SchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.complete_schema",
+        "core.api.schema_hooks.complete_schema",
     ],
     # Tags come from the path after /api/v1/: claims, experts, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
