@@ -1,8 +1,8 @@
 """Helpers for admin tests; models are named by label, e.g. "claims.claim"."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests import helpers
 
 
 def changelist_url(label):
@@ -17,22 +17,9 @@ def listed(client, label, **params):
     return set(response.context["cl"].result_list)
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def assert_queries_do_not_grow(client, label, make):
     """The changelist runs as many queries with 50 rows as with 5."""
-    url = changelist_url(label)
-    make(5)
-    client.get(url)  # warm per-process caches
-    at_five = count_queries(client, url)
-
-    make(45)
-
-    assert count_queries(client, url) == at_five
+    helpers.assert_queries_do_not_grow(client, changelist_url(label), make)
 
 
 def form_data(response):

@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from tests.factories import ContributorFactory, EditorFactory
 
@@ -25,3 +28,13 @@ def contributor(db):
 def contributor_client(client, contributor):
     client.force_login(contributor)
     return client
+
+
+@pytest.fixture
+def demo(db):
+    """The demo knowledge base (demo/seeds), loaded afresh for each test that reads it.
+
+    Function-scoped on purpose: loading takes about 0.3 s, and a copy shared across tests would
+    have to live outside the per-test transaction, where every other test would see its rows.
+    """
+    call_command("load_demo", stdout=StringIO())

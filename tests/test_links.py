@@ -3,11 +3,9 @@
 import xml.etree.ElementTree as ET
 from collections import deque
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +104,7 @@ class Crawl:
 
 
 @pytest.fixture
-def demo_site(client):
-    call_command("load_demo", stdout=StringIO())
+def demo_site(client, demo):
     # Record a failing view's 500 like any other status instead of stopping the crawl.
     client.raise_request_exception = False
     return client

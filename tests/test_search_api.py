@@ -1,13 +1,11 @@
 """/api/v1/search/ and the `q` filter of the article, claim, expert and provision lists."""
 
 import datetime
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -82,11 +80,6 @@ def listed(client, url, q):
 
 
 # --- The answer ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_musiienko_china_leverage_finds_the_expert_and_the_quote_passage(client, demo):

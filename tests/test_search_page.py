@@ -7,10 +7,8 @@ as soon as they are saved; these tests run on SQLite's FTS5 and on PostgreSQL al
 import datetime
 import html
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -544,11 +542,6 @@ def test_a_quote_in_a_draft_article_does_not_link_its_passage(client):
 
 
 # --- The two questions the page must answer (the demo data) ----------------------------------
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_musiienko_china_leverage_lands_on_the_expert_and_the_quote_passage(client, demo):

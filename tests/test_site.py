@@ -5,9 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
 from config.urls import urlpatterns as site_urlpatterns
@@ -25,6 +23,7 @@ from tests.factories import (
     TopicFactory,
     TreatyFactory,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +38,6 @@ def boom(request):
 
 # This module doubles as a URLconf (see test_handler500...) with one view that fails.
 urlpatterns = [*site_urlpatterns, path("boom/", boom)]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def jsonld_blocks(response):

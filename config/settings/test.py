@@ -15,10 +15,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Throttle counters and other cached values stay in this process, whatever REDIS_URL says.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Pages render fresh in every test; tests/test_public_cache.py turns the fragment cache on.
+# Pages render fresh in every test; tests/core/test_public_cache.py turns the fragment cache on.
 PUBLIC_CACHE_SECONDS = 0
 # The same test database under a second alias, for the read-replica router's tests (no test
-# routes to it unless it installs core.db_router; see tests/test_db_router.py).
+# routes to it unless it installs core.db_router; see tests/core/test_db_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # SQLite tests run in memory. Said outright because pytest-django, running the suite on several
 # cores, only recognises Django's own SQLite engine by name and would give core.sqlite a file.

@@ -7,7 +7,6 @@ from articles.models import Article, Language
 from core.models import PublicationStatus
 from tests.admin_helpers import (
     changelist_url,
-    count_queries,
     form_data,
     listed,
 )
@@ -18,6 +17,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.helpers import count_queries
 
 REPEATED_BODY = "Talks resumed.\n\nTalks resumed, officials said.\n\nNothing else."
 

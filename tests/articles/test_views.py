@@ -1,10 +1,8 @@
 import datetime
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -138,11 +136,6 @@ def test_list_query_count(client, django_assert_num_queries):
 
 
 # /articles/<slug>/
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_demo_article_highlights_every_quote_with_its_id_and_claim_link(client, demo):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,6 +26,15 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 INSTALL_HINT = "Chromium is missing: install it with `apt-get install -y chromium` (as root)."
 
+# On a loaded 2-core machine (CI, or the suite on both cores while other work runs) the first
+# load of Swagger UI's or ReDoc's scripts and the schema they fetch can take far longer than
+# Playwright's 5 s default, which then fails a test that would pass. Every wait gets these
+# bounds instead; a wait still ends as soon as what it waits for is there, so an idle machine
+# runs no slower. Tests wait for what they assert, never for a fixed time.
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 60_000
+
 # Playwright's sync API keeps an asyncio event loop running in this thread, which makes Django's
 # ORM refuse to run in the test (SynchronousOnlyOperation). The tests and the live server never
 # share a connection from async code, so the check only gets in the way here.
@@ -35,9 +45,25 @@ def browser_required():
     return os.environ.get("KB_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
 
 
+class PatientBrowser:
+    """The browser, with every new context waiting up to the timeouts above."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium for the whole run."""
+    """One headless Chromium for the whole run, patient enough for a loaded machine."""
     if not Path(CHROMIUM).exists():
         if browser_required():
             pytest.fail(f"{INSTALL_HINT} KB_REQUIRE_BROWSER is set, so the browser tests must run.")
@@ -48,7 +74,8 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+        yield PatientBrowser(browser)
         browser.close()
 
 

@@ -27,11 +27,23 @@ def cut_off_network(page):
     return aborted
 
 
+def open_docs(page, url):
+    """Open a docs page and wait until the schema it renders has arrived from this server."""
+    schema_path = reverse("api:schema")
+
+    def is_schema(response):
+        return urlsplit(response.url).path == schema_path
+
+    with page.expect_response(is_schema) as schema:
+        page.goto(url)
+    assert schema.value.ok, f"The schema answered {schema.value.status}"
+
+
 def test_swagger_ui_lists_the_operations_offline(open_page, site_url, screenshots):
     page = open_page(1280)
     aborted = cut_off_network(page)
 
-    page.goto(site_url + reverse("api:docs"))
+    open_docs(page, site_url + reverse("api:docs"))
 
     expect(page.get_by_text("/api/v1/claims/", exact=True).first).to_be_visible()
     expect(page.locator(".opblock-tag", has_text="claims").first).to_be_visible()
@@ -42,7 +54,7 @@ def test_swagger_ui_lists_the_operations_offline(open_page, site_url, screenshot
 def test_swagger_ui_shows_a_claims_filter_offline(open_page, site_url):
     page = open_page(1280)
     aborted = cut_off_network(page)
-    page.goto(site_url + reverse("api:docs"))
+    open_docs(page, site_url + reverse("api:docs"))
 
     page.get_by_text("/api/v1/claims/", exact=True).first.click()
 
@@ -61,7 +73,7 @@ def test_redoc_renders_the_api_offline(chromium, site_url, screenshots):
         page.on("pageerror", lambda error: errors.append(str(error)))
         aborted = cut_off_network(page)
 
-        page.goto(site_url + reverse("api:redoc"))
+        open_docs(page, site_url + reverse("api:redoc"))
 
         expect(page.get_by_role("heading", name="Newsroom Knowledge Base API")).to_be_visible()
         expect(page.get_by_text("/api/v1/claims/").first).to_be_attached()

@@ -3,10 +3,8 @@
 import datetime
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -88,11 +86,6 @@ def full_claim(**fields):
 def full_claims(count):
     for _ in range(count):
         full_claim()
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
 
 
 # /api/v1/claims/: content

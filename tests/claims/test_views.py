@@ -1,12 +1,8 @@
 import datetime
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -28,27 +24,11 @@ from tests.factories import (
     TopicFactory,
     TreatyFactory,
 )
+from tests.helpers import assert_queries_do_not_grow, published_claim_on
 
 pytestmark = pytest.mark.django_db
 
 DRAFT = PublicationStatus.DRAFT
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def assert_queries_do_not_grow(client, url, make):
-    """The page runs as many queries with 50 claims as with 5."""
-    make(5)
-    client.get(url)  # warm per-process caches
-    at_five = count_queries(client, url)
-
-    make(45)
-
-    assert count_queries(client, url) == at_five
 
 
 def structured_data(response):
@@ -57,16 +37,6 @@ def structured_data(response):
     )
     assert len(blocks) == 1
     return json.loads(blocks[0])
-
-
-def published_claim_on(topic, *, stance="no", speaker=None, **fields):
-    """A published claim on `topic` with a quote and a provision, as a reader sees them."""
-    speaker = speaker or AffiliationFactory().expert
-    claim = ClaimFactory(speaker=speaker, **fields)
-    ClaimTopicFactory(claim=claim, topic=topic, stance=stance)
-    ClaimProvisionFactory(claim=claim)
-    QuoteFactory(claim=claim)
-    return claim
 
 
 def claims_on(topic):
@@ -87,11 +57,6 @@ def claims_on(topic):
             )
 
     return make
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core.models import PublicationStatus
-from tests.admin_helpers import changelist_url, count_queries, form_data
+from tests.admin_helpers import changelist_url, form_data
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     EditorFactory,
     QuoteFactory,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 

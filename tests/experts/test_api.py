@@ -1,11 +1,9 @@
 """/api/v1/experts/ and /api/v1/organizations/."""
 
 import datetime
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
@@ -301,8 +299,7 @@ def test_q_does_not_reveal_experts_without_published_claims(client):
         "Мусієнко",
     ],
 )
-def test_q_finds_musienko_in_the_demo_by_any_spelling(client, text):
-    call_command("load_demo", stdout=StringIO())
+def test_q_finds_musienko_in_the_demo_by_any_spelling(client, demo, text):
     assert slugs(client.get(EXPERTS, {"q": text})) == ["oleksandr-musienko"]
 
 

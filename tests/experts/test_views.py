@@ -1,10 +1,8 @@
 import datetime
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -60,11 +58,6 @@ def quoted_claims(expert, count):
         ClaimTopicFactory(claim=claim)
         ClaimProvisionFactory(claim=claim)
         QuoteFactory(claim=claim, article=article, text=sentence)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
 
 
 # /experts/

@@ -23,10 +23,10 @@ from articles.models import Article
 from claims.models import Claim, Topic
 from core.backups import PG_MAGIC, SQLITE_MAGIC
 from experts.models import Expert
+from tests.core.site_snapshot import normalized
 from tests.factories import ArticleFactory
-from tests.site_snapshot import normalized
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
@@ -133,7 +133,7 @@ def test_a_restored_backup_holds_the_same_rows_and_serves_the_same_pages(
     run_in_subprocess(["manage.py", "restore", str(archive)], empty_database_url)
     urls = public_urls()
     output = tmp_path / "restored.json"
-    run_in_subprocess(["-m", "tests.site_snapshot", str(output), *urls], empty_database_url)
+    run_in_subprocess(["-m", "tests.core.site_snapshot", str(output), *urls], empty_database_url)
     restored = json.loads(output.read_text(encoding="utf-8"))
 
     original_pages = {}

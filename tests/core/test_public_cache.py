@@ -24,14 +24,10 @@ from core.cache import public_paths, purge_public_caches
 from core.models import PublicationStatus
 from tests.admin_helpers import form_data
 from tests.factories import (
-    AffiliationFactory,
-    ClaimFactory,
-    ClaimProvisionFactory,
-    ClaimTopicFactory,
     ProvisionFactory,
-    QuoteFactory,
     TopicFactory,
 )
+from tests.helpers import published_claim_on
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +55,6 @@ def topic():
 @pytest.fixture
 def provision():
     return ProvisionFactory(address="art_4", number="Article 4")
-
-
-def published_claim_on(topic, *, provision=None, status=PublicationStatus.PUBLISHED, **fields):
-    claim = ClaimFactory(speaker=AffiliationFactory().expert, status=status, **fields)
-    ClaimTopicFactory(claim=claim, topic=topic, stance="no")
-    ClaimProvisionFactory(claim=claim, **({"provision": provision} if provision else {}))
-    QuoteFactory(claim=claim)
-    return claim
 
 
 def get_counting(client, url):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from claims.models import Claim
 from core.db_router import PrimaryReplicaRouter, replica_reads
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 PASSWORD = f"shared-cache-{uuid.uuid4().hex}"
 ANON_RATE = 4  # anonymous API requests a minute, per client address
@@ -135,7 +135,7 @@ def server_environ(database_url):
     dropped = {"REDIS_URL", "DATABASE_REPLICA_URL", "WEB_CONCURRENCY", "CACHE_URL"}
     environ = {name: value for name, value in os.environ.items() if name not in dropped}
     environ.update(
-        DJANGO_SETTINGS_MODULE="tests.shared_cache_settings",
+        DJANGO_SETTINGS_MODULE="tests.core.shared_cache_settings",
         SECRET_KEY=f"shared-cache-test-{uuid.uuid4().hex}{uuid.uuid4().hex}",
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,

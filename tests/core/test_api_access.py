@@ -5,8 +5,9 @@ import os
 import uuid
 
 import pytest
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
@@ -313,15 +314,42 @@ def test_the_cache_is_local_memory_without_redis_url():
     assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_the_redis_client_library_is_installed():
-    import redis  # noqa: F401
+def test_the_redis_client_library_is_installed_and_drives_the_redis_cache():
+    # Building the client connects to nothing, so this holds without a Redis server.
+    with override_settings(CACHES=caches_for("redis://cache.internal:6379/0")):
+        client = caches["default"]._cache.get_client()
+
+    assert isinstance(client, redis.Redis)
+    assert client.connection_pool.connection_kwargs["host"] == "cache.internal"
+    # The fail-fast timeouts reach the client, so a Redis that is down cannot hang a page.
+    assert client.connection_pool.connection_kwargs["socket_connect_timeout"] == 1
+    assert client.connection_pool.connection_kwargs["socket_timeout"] == 1
+
+
+@pytest.fixture
+def redis_caches():
+    """caches_for(REDIS_URL) under a key prefix of its own, so a test neither reads nor clears
+    anybody else's keys."""
+    redis_caches = caches_for(os.environ["REDIS_URL"])
+    redis_caches["default"]["KEY_PREFIX"] = f"kb-test-{uuid.uuid4().hex}"
+    return redis_caches
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL names no Redis server")
-def test_throttle_counts_are_kept_in_redis(client):
-    redis_caches = caches_for(os.environ["REDIS_URL"])
-    # A prefix of its own, so the test neither reads nor clears anybody else's keys.
-    redis_caches["default"]["KEY_PREFIX"] = f"kb-test-{uuid.uuid4().hex}"
+def test_a_value_cached_with_redis_url_set_is_stored_in_redis(redis_caches):
+    with override_settings(CACHES=redis_caches):
+        cache.set("greeting", "hello", timeout=60)
+        stored = redis.Redis.from_url(os.environ["REDIS_URL"]).get(cache.make_key("greeting"))
+        read_back = cache.get("greeting")
+        cache.delete("greeting")
+        after_delete = cache.get("greeting")
+
+    assert stored is not None  # in the server itself, not in this process's memory
+    assert (read_back, after_delete) == ("hello", None)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL names no Redis server")
+def test_throttle_counts_are_kept_in_redis(client, redis_caches):
     with override_settings(CACHES=redis_caches), throttle_rates(anon="1/min", partner="1/min"):
         first = client.get(OUTLETS, REMOTE_ADDR="203.0.113.9")
         second = client.get(OUTLETS, REMOTE_ADDR="203.0.113.9")

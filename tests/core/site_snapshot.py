@@ -1,9 +1,9 @@
 """Writes to a JSON file the row count of every model table and the bodies of the pages named
 on the command line, read from the database DATABASE_URL names:
 
-    python -m tests.site_snapshot OUTPUT.json URL...
+    python -m tests.core.site_snapshot OUTPUT.json URL...
 
-tests/test_backup.py runs it in a subprocess to see a restored database as the site would.
+tests/core/test_backup.py runs it in a subprocess to see a restored database as the site would.
 """
 
 import json

@@ -1,6 +1,6 @@
-"""config.settings.production for the servers of tests/test_shared_cache.py, on one machine over
-plain HTTP: static files from their sources (nothing collected), cookies without `Secure`.
-The cache is production's own: REDIS_URL unset, so the database's table."""
+"""config.settings.production for the servers of tests/core/test_shared_cache.py, on one
+machine over plain HTTP: static files from their sources (nothing collected), cookies without
+`Secure`. The cache is production's own: REDIS_URL unset, so the database's table."""
 
 from config.settings.production import *  # noqa: F403
 

@@ -127,7 +127,7 @@ def test_the_503_page_falls_back_to_plain_text_if_rendering_needs_the_database(r
     settings.TEMPLATES = [
         {
             **settings.TEMPLATES[0],
-            "OPTIONS": {"context_processors": ["tests.test_health.database_down"]},
+            "OPTIONS": {"context_processors": ["tests.core.test_health.database_down"]},
         }
     ]
 
