@@ -1,5 +1,5 @@
 """The local settings (`dev.py serve`) log for a person: one plain line a request, in the
-site's time zone, on stderr; production's JSON lines are tests/test_logging.py's."""
+site's time zone, on stderr; production's JSON lines are tests/core/test_logging.py's."""
 
 import importlib
 import io
