@@ -14,6 +14,7 @@ from core.models import (
     Stamped,
     format_date,
     public_q,
+    related_model,
 )
 from core.text import normalize_text
 from core.validators import country_code_validator, validate_uri_characters
@@ -73,15 +74,6 @@ class Outlet(Stamped):
 
     def get_absolute_url(self):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
-
-
-def related_model(model, path):
-    """The model at the end of `path` ("quotes__claim__speaker") from `model`, reached through
-    its relations: articles reads the rows of the apps built on it (claims' quotes, experts)
-    through the relations they declare, without importing them."""
-    for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
 
 
 class ArticleQuerySet(PublishableQuerySet):

@@ -3,15 +3,7 @@
 from django.db import models
 from django.utils.text import slugify
 
-# One Latin spelling per Ukrainian and Russian letter (the spelling experts/names.py uses for
-# name keys), and the Latin letters that slugify's accent stripping would otherwise drop.
-# Soft and hard signs have no spelling: slugify drops them.
-TRANSLITERATION = {
-    **dict(zip("абвгґдеёзиійклмнопрстуфыэ", "abvggdeezyiyklmnoprstufye", strict=True)),
-    **{"є": "ye", "ж": "zh", "ї": "yi", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh"},
-    **{"щ": "shch", "ю": "yu", "я": "ya"},
-    **{"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"},
-}
+from core.text import CYRILLIC
 
 
 def unique_slug(model: type[models.Model], text: str, *, fallback: str) -> str:
@@ -21,7 +13,7 @@ def unique_slug(model: type[models.Model], text: str, *, fallback: str) -> str:
     nothing of `text` survives slugify.
     """
     max_length = model._meta.get_field("slug").max_length - 4  # room for "-999"
-    latin = "".join(TRANSLITERATION.get(char, char) for char in text.lower())
+    latin = "".join(CYRILLIC.get(char, char) for char in text.lower())
     base = slugify(latin)[:max_length].strip("-") or fallback
     taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2

@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 
 from articles.highlight import highlight_quotes
-from articles.models import Article, Language, Outlet, related_model
+from articles.models import Article, Language, Outlet
+from core.jsonld import correction_data
+from core.models import related_model
 from core.public import gone_or_404, paginate, preview_label, query_string_without_page
 
 # The page shows quotes with their speakers, and an outlet's quoted experts: rows of claims and
@@ -110,10 +112,5 @@ def news_article_data(article, *, url):
     if article.source_url:
         data["isBasedOn"] = article.source_url
     if article.is_corrected:
-        # The latest correction, as the claim pages' JSON-LD writes it (claims/jsonld.py).
-        data["correction"] = {
-            "@type": "CorrectionComment",
-            "text": article.correction_note,
-            "datePublished": article.corrected_at.isoformat(),
-        }
+        data["correction"] = correction_data(article)
     return data

@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from claims.models import Claim
+from core.jsonld import correction_data
 
 
 def claim_data(claim, request):
@@ -36,16 +37,6 @@ def claim_data(claim, request):
     if claim.is_corrected:
         data["correction"] = correction_data(claim)
     return data
-
-
-def correction_data(item):
-    """The latest correction of a corrected article or claim as a schema.org
-    `CorrectionComment`."""
-    return {
-        "@type": "CorrectionComment",
-        "text": item.correction_note,
-        "datePublished": item.corrected_at.isoformat(),
-    }
 
 
 def author_data(claim, request):

@@ -28,6 +28,15 @@ def public_q(prefix=""):
     return Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
 
 
+def related_model(model, path):
+    """The model at the end of `path` (e.g. "quotes__claim__speaker") from `model`, reached
+    through the relations Django knows: an app reads the rows of an app built on it through the
+    relations that app declares, without importing it."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 class PublishableQuerySet(models.QuerySet):
     """The reads every reviewed model shares; a model's own QuerySet adds its vocabulary."""
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Stamped, public_q
+from core.models import Stamped, public_q, related_model
 from core.validators import country_code_validator
 from experts.names import name_key, name_key_words
 
@@ -126,7 +126,7 @@ class ExpertQuerySet(models.QuerySet):
     def quoted_in(self, articles):
         """Public experts with published claims quoted in `articles`; `claim_count` counts those."""
         # Claims' own rule for "quoted in", reached lazily through the reverse relation.
-        claim_model = Expert._meta.get_field("claims").related_model
+        claim_model = related_model(Expert, "claims")
         claims = claim_model.objects.published().quoted_in(articles)
         return (
             self.public()

@@ -29,50 +29,8 @@ import re
 import unicodedata
 from functools import cache
 
-CYRILLIC = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "ґ": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "є": "ye",
-    "ж": "zh",
-    "з": "z",
-    "и": "y",
-    "і": "i",
-    "ї": "yi",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ы": "y",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-    # Letters whose accent-stripped form is not a plain Latin letter.
-    "ł": "l",
-    "ø": "o",
-    "đ": "d",
-    "ß": "ss",
-    "æ": "ae",
-    "œ": "oe",
-}
+from core.text import CYRILLIC
+
 SILENT = {"ь", "ъ", "'", "’", "ʼ", "`", "´"}
 
 # The spellings of one given name, the first one being the name the others are keyed to.

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
 from articles.imports.ninjs import NINJS_1, NINJS_2, article_to_ninjs
-from articles.models import Article, related_model
+from articles.models import Article
+from core.models import related_model
 
 
 class Command(BaseCommand):
