@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from articles.models import Article, Language, Outlet
-from claims import search as kb_search
 from claims.models import SearchEntry, Topic
+from claims.search import results as kb_search
 from core.converters import MAX_ID
 from core.models import public_q
 from experts.models import Affiliation, Expert

@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Language, Outlet
-from claims import search
 from claims.api.filters import SEARCH_SYNTAX
 from claims.models import SearchEntry, Topic
+from claims.search import results as search
 from core.api.caching import add_cache_headers
 from core.api.common import NOT_FOUND_CODES, SLUG_PATTERN, ReferenceNotFound
 

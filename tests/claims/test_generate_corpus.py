@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Language
 from claims.corpus import PREFIX, max_experts
 from claims.models import Claim, Quote, SearchEntry, Topic
-from claims.search import index, search
+from claims.search import index
+from claims.search.results import search
 from core.models import PUBLIC_STATUSES, PublicationStatus
 from experts.models import Expert
 from experts.names import name_key
