@@ -20,7 +20,7 @@ sitemaps = {
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("", include("claims.search.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

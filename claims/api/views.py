@@ -2,7 +2,7 @@
 treaties and provisions. Published data only."""
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +29,7 @@ from claims.api.serializers import (
     TreatySerializer,
 )
 from claims.models import Claim, Provision, Quote, Topic, Treaty
+from claims.querysets import shown_quote_q
 from core.api.access import PartnerKeyRequired, ReadOnly
 from core.api.caching import ConditionalGetMixin
 from core.api.common import CursorPagination, StrictFilterBackend
@@ -190,7 +191,7 @@ CLAIM_FRESHNESS_FIELDS = (
     "quotes__article__outlet__updated",
 )
 # Of those, a claim shows only its anchored quotes in published articles.
-CLAIM_FRESHNESS_SHOWN = {"quotes": Q(quotes__orphaned=False) & public_q("quotes__article__")}
+CLAIM_FRESHNESS_SHOWN = {"quotes": shown_quote_q("quotes__")}
 
 
 class FormatParameterMixin:
