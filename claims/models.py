@@ -14,7 +14,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from claims.anchoring import find_again, locate  # noqa: F401
@@ -477,36 +476,3 @@ class ClaimProvision(Stamped):
 
     def __str__(self):
         return f"{self.get_relation_display()} {self.provision}"
-
-
-# DRF's throttle rate form, as in the API_*_THROTTLE_RATE settings: "5000/min", "100000/day".
-throttle_rate_validator = RegexValidator(
-    r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$",
-    "Use a rate like 5000/min or 100000/day.",
-)
-
-
-class PartnerKey(AbstractAPIKey):
-    """A partner's key to the API: stored hashed, the plain key shown once on creation.
-
-    Sent as `Authorization: Api-Key <key>`; revoking it (which cannot be undone) or letting it
-    expire makes the API refuse it with a 401.
-    """
-
-    contact = models.CharField(
-        max_length=200, help_text="Email or name of the partner's contact person."
-    )
-    notes = models.TextField(blank=True, help_text="What the partner uses the API for, etc.")
-    throttle_rate = models.CharField(
-        max_length=20,
-        blank=True,
-        validators=[throttle_rate_validator],
-        help_text="Requests allowed with this key, e.g. 5000/min; blank for the default "
-        "(API_KEY_THROTTLE_RATE).",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = "partner API key"
-        verbose_name_plural = "partner API keys"

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from claims.api import export
 from claims.api.views import ClaimExportView
-from claims.models import Claim, PartnerKey
+from claims.models import Claim
 from config.settings.base import env_seconds
+from core.api.keys import PartnerKey
 from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
