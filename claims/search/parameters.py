@@ -46,6 +46,7 @@ class SearchParameters(forms.Form):
     # Query-string names of the filters, in the order links carry them; all but the type are
     # facets.
     FILTERS = ("type", "topic", "outlet", "language", "year")
+    field_order = [*FILTERS, "page"]
 
     def applied(self):
         """{name: value} of the valid filters given, in link order (records as themselves)."""
@@ -144,7 +145,7 @@ class SearchApiParameters(SearchParameters):
         "past the last page is a 404.",
     )
 
-    field_order = ["q", "type", "topic", "outlet", "language", "year", "page"]
+    field_order = ["q", *SearchParameters.field_order]
 
     def clean_q(self):
         if "q" not in self.data:
