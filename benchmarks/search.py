@@ -46,8 +46,8 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 
 from claims.corpus import PREFIX  # noqa: E402
 from claims.models import SearchEntry  # noqa: E402
-from claims.search import PER_PAGE, parse, search  # noqa: E402
 from claims.search.engines import engine  # noqa: E402
+from claims.search.results import PER_PAGE, parse, search  # noqa: E402
 from core.models import PUBLIC_STATUSES  # noqa: E402
 from experts.models import Expert  # noqa: E402
 

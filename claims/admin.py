@@ -14,7 +14,6 @@ from claims.models import (
     Claim,
     ClaimProvision,
     ClaimTopic,
-    PartnerKey,
     Provision,
     Quote,
     Topic,
@@ -30,6 +29,7 @@ from claims.services import (
     quote_repair,
 )
 from core.admin import StampedAdmin
+from core.api.keys import PartnerKey
 from core.models import PublicationStatus
 from core.workflow import TRANSITIONS, may_edit
 from core.workflow_admin import WorkflowAdminMixin, WorkflowInlineMixin, review_queue_view

@@ -1,27 +1,33 @@
-import os
+"""The claims app's records: topics, claims and their quotes, treaties and their provisions.
+
+Their reads are in querysets.py, the placing of quotes in article bodies in anchoring.py, and
+the search index's table in search/models.py: all imported here, so `from claims.models
+import X` keeps working and SearchEntry registers with this app.
+"""
+
 import re
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, When
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
-from core.models import (
-    DatePrecision,
-    PublishableQuerySet,
-    Reviewed,
-    Stamped,
-    format_date,
-    public_q,
+from claims.anchoring import find_again, locate  # noqa: F401
+from claims.querysets import (
+    ClaimQuerySet,
+    ProvisionQuerySet,
+    QuoteQuerySet,
+    TopicQuerySet,
+    TreatyQuerySet,
 )
+from claims.search.models import SearchEntry  # noqa: F401
+from core.models import DatePrecision, Reviewed, Stamped, format_date
 from core.text import normalize_text
 from core.validators import validate_uri_characters
-from experts.models import affiliations_prefetch
 
 # Akoma Ntoso-style eId: `art_4`, `art_4__para_1`, `preamble`.
 ADDRESS_PATTERN = r"^[a-z]+(_[0-9a-z]+)?(__[a-z]+(_[0-9a-z]+)?)*$"
@@ -43,51 +49,6 @@ NUMBER_ABBREVIATIONS = {
     "point": ("point", "point"),
     "clause": ("clause", "cl."),
 }
-
-
-class TopicQuerySet(models.QuerySet):
-    def with_counts(self):
-        """Each topic with `experts_count` and `claims_count`: its own published claims."""
-        published = public_q("claim_links__claim__")
-        return self.annotate(
-            experts_count=Count("claim_links__claim__speaker", filter=published, distinct=True),
-            claims_count=Count("claim_links__claim", filter=published, distinct=True),
-        )
-
-    def in_tree_order(self):
-        """The topics as a list, each parent followed by its sub-topics, with `depth` set.
-
-        One query whatever the depth; a topic whose parent is not in the queryset starts a
-        tree of its own.
-        """
-        topics = list(self)
-        present = {topic.pk for topic in topics}
-        roots = [topic for topic in topics if topic.parent_id not in present]
-        return _walk_tree(roots, topics)
-
-    def subtree(self, topic):
-        """`topic` and every topic below it, in tree order (`depth` 0 for `topic`)."""
-        return _walk_tree([topic], [t for t in self if t.pk != topic.pk])
-
-
-def _walk_tree(roots, topics):
-    """`roots` and their descendants among `topics`, depth first, each with `depth` set."""
-    children = {}
-    for topic in topics:
-        children.setdefault(topic.parent_id, []).append(topic)
-    ordered, seen = [], set()
-    stack = [(root, 0) for root in reversed(roots)]
-    while stack:
-        topic, depth = stack.pop()
-        if topic.pk in seen:  # a cycle saved around clean() must not loop forever
-            continue
-        seen.add(topic.pk)
-        topic.depth = depth
-        ordered.append(topic)
-        for child in reversed(children.get(topic.pk, [])):
-            child.parent = topic  # so a sub-topic names its parent without a query
-            stack.append((child, depth + 1))
-    return ordered
 
 
 class Topic(Stamped):
@@ -121,155 +82,6 @@ class Topic(Stamped):
                 raise ValidationError({"parent": "A topic cannot sit inside itself."})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
-
-
-class ClaimQuerySet(PublishableQuerySet):
-    def with_card_data(self, *, user=None):
-        """Everything a claim card shows, in a fixed number of queries.
-
-        The speaker with their affiliations (for the role at the time), topics with stance,
-        cited provisions with their treaty, and the quotes a reader may see with their outlet
-        (never an orphaned one: its text is no longer in the article).
-        """
-        quotes = (
-            Quote.objects.anchored()
-            .select_related("article__outlet")
-            .order_by("article__published_on", "start")
-        )
-        if user is None or not user.is_staff:
-            quotes = quotes.filter(public_q("article__"))
-        return self.select_related("speaker").prefetch_related(
-            affiliations_prefetch("speaker__affiliations"),
-            models.Prefetch(
-                "topic_links",
-                queryset=ClaimTopic.objects.select_related("topic").order_by("topic__title"),
-            ),
-            models.Prefetch(
-                "provision_links",
-                queryset=ClaimProvision.objects.select_related(
-                    "provision__treaty", "provision__parent__parent"
-                ).order_by("provision__treaty__slug", "provision__order"),
-            ),
-            models.Prefetch("quotes", queryset=quotes),
-        )
-
-    def about(self, topic):
-        """Claims tagged with `topic`."""
-        return self.filter(topic_links__topic=topic)
-
-    def by(self, expert):
-        """Claims made by `expert`."""
-        return self.filter(speaker=expert)
-
-    def predictions(self):
-        """Claims that are predictions (they carry a due date and an outcome)."""
-        return self.filter(kind=Claim.Kind.PREDICTION)
-
-    def with_first_topic(self):
-        """Each claim with `topic_title` and `topic_slug` of its first topic A–Z (None when
-        untagged), for summaries that colour or group claims by one topic."""
-        first = ClaimTopic.objects.filter(claim=OuterRef("pk")).order_by("topic__title", "pk")
-        return self.annotate(
-            topic_title=models.Subquery(first.values("topic__title")[:1]),
-            topic_slug=models.Subquery(first.values("topic__slug")[:1]),
-        )
-
-    def about_any(self, topics):
-        """Claims tagged with at least one of `topics` (topics or ids), each claim once."""
-        return self.filter(
-            Exists(ClaimTopic.objects.filter(claim=OuterRef("pk"), topic__in=topics))
-        )
-
-    def citing_through(self, *, treaty=None, provision=None, relation=None):
-        """Claims with one provision link that matches all of `treaty`, `provision` and
-        `relation` (those given), each claim once."""
-        links = ClaimProvision.objects.filter(claim=OuterRef("pk"))
-        if treaty is not None:
-            links = links.filter(provision__treaty=treaty)
-        if provision is not None:
-            links = links.filter(provision=provision)
-        if relation:
-            links = links.filter(relation=relation)
-        return self.filter(Exists(links))
-
-    def quoted_in(self, articles):
-        """Claims with an anchored quote in one of `articles` (an Article queryset), each once."""
-        quotes = Quote.objects.anchored().filter(claim=OuterRef("pk"), article__in=articles)
-        return self.filter(Exists(quotes))
-
-    def matching(self, text):
-        """Claims whose summary or one of whose public quotes contains `text` (any case)."""
-        quotes = Quote.objects.public().filter(claim=OuterRef("pk"), text__icontains=text)
-        return self.filter(Q(summary__icontains=text) | Exists(quotes))
-
-    def answering(self, topic, stance):
-        """Claims whose answer to `topic`'s question is `stance`."""
-        return self.filter(
-            Exists(ClaimTopic.objects.filter(claim=OuterRef("pk"), topic=topic, stance=stance))
-        )
-
-    def at_a_glance(self):
-        """{experts, claims, outlets, first, last}: the summary line of a list of claims.
-
-        Outlets are those of the published articles quoting the claims. Two queries: counting
-        them in the same aggregate joined every claim to its quotes and articles, which on a
-        topic with half a million claims took 2.4 times as long as these two together.
-        """
-        from articles.models import Outlet
-
-        summary = self.order_by().aggregate(
-            experts=Count("speaker", distinct=True),
-            claims=Count("pk", distinct=True),
-            first=Min("made_on"),
-            last=Max("made_on"),
-        )
-        quoting = Quote.objects.anchored().filter(
-            public_q("article__"), article__outlet=OuterRef("pk"), claim__in=self.values("pk")
-        )
-        summary["outlets"] = Outlet.objects.filter(Exists(quoting)).count()
-        return summary
-
-    def stance_counts(self, topic):
-        """{stance: (claims, experts)} for these claims' answers to `topic`'s question.
-
-        "" counts the claims that touch the topic without answering it.
-        """
-        rows = (
-            ClaimTopic.objects.filter(claim__in=self, topic=topic)
-            .values("stance")
-            .annotate(claims=Count("claim"), experts=Count("claim__speaker", distinct=True))
-            .order_by("stance")
-        )
-        return {row["stance"]: (row["claims"], row["experts"]) for row in rows}
-
-    def citing(self, provision):
-        """Claims citing `provision`, each with its `relation` to it, in the order of relations:
-        interprets, invokes, disputes."""
-        relation = ClaimProvision.objects.filter(claim=OuterRef("pk"), provision=provision)
-        return (
-            self.filter(Exists(relation))
-            .annotate(relation=models.Subquery(relation.values("relation")[:1]))
-            .annotate(
-                relation_order=Case(
-                    *(
-                        When(relation=value, then=position)
-                        for position, value in enumerate(ClaimProvision.Relation.values)
-                    ),
-                    default=len(ClaimProvision.Relation.values),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
-    def relation_counts(self, provision):
-        """{relation: number of these claims} for the ways they cite `provision`."""
-        rows = (
-            ClaimProvision.objects.filter(claim__in=self, provision=provision)
-            .values("relation")
-            .annotate(claims=Count("claim"))
-            .order_by("relation")
-        )
-        return {row["relation"]: row["claims"] for row in rows}
 
 
 class Claim(Reviewed, Stamped):
@@ -383,26 +195,6 @@ class ClaimTopic(Stamped):
 
     def __str__(self):
         return f"{self.topic}: {self.get_stance_display() or 'no stance'}"
-
-
-class QuoteQuerySet(models.QuerySet):
-    def public(self):
-        """Anchored quotes whose claim and article are both public (published or corrected)."""
-        return self.anchored().filter(public_q("claim__"), public_q("article__"))
-
-    def anchored(self):
-        """Quotes whose text is where their offsets say: not orphaned by a body edit."""
-        return self.filter(orphaned=False)
-
-    def orphans(self):
-        """Quotes whose text left the article body in an edit, waiting for an editor."""
-        return self.filter(orphaned=True)
-
-    def with_speakers(self):
-        """Each quote's claim and speaker, with the speaker's affiliations (role at the time)."""
-        return self.select_related("claim__speaker").prefetch_related(
-            affiliations_prefetch("claim__speaker__affiliations")
-        )
 
 
 class Quote(Stamped):
@@ -528,75 +320,6 @@ class Quote(Stamped):
         return self.article.body[self.start : self.end] == self.text
 
 
-def find_again(body, *, text, prefix="", suffix="", near=0):
-    """Where `text` starts in an edited `body`, or None when the exact text is gone.
-
-    Among repeats, the occurrence whose surroundings match most of `prefix` (just before it)
-    and `suffix` (just after) wins; a tie goes to the one nearest the old offset `near`.
-    Only the exact text counts: look-alike text is never taken.
-    """
-    starts = []
-    start = body.find(text)
-    while start != -1:
-        starts.append(start)
-        start = body.find(text, start + 1)
-    if not starts:
-        return None
-
-    def fit(start):
-        before = body[max(0, start - len(prefix)) : start]
-        after = body[start + len(text) : start + len(text) + len(suffix)]
-        matched = len(os.path.commonprefix([before[::-1], prefix[::-1]])) + len(
-            os.path.commonprefix([after, suffix])
-        )
-        return matched, -abs(start - near)
-
-    return max(starts, key=fit)
-
-
-def locate(body, text, *, after=None, occurrence=None, where="the article"):
-    """(start, end) of `text` in `body`, or a ValidationError naming `where`."""
-    if not text:
-        raise ValidationError({"text": "A quote needs its text."})
-    if occurrence is not None:
-        if occurrence < 1:
-            raise ValidationError({"text": "Occurrences are counted from 1."})
-        starts = [m.start() for m in re.finditer(re.escape(text), body)]
-        if len(starts) < occurrence:
-            found = f"only {len(starts)} time(s)" if starts else "not at all"
-            raise ValidationError(
-                {
-                    "text": f"This text appears {found} in the body of “{where}”, "
-                    f"so occurrence {occurrence} does not exist."
-                }
-            )
-        start = starts[occurrence - 1]
-    else:
-        start = body.find(text, after or 0)
-        if start == -1:
-            detail = f" after character {after}" if after else ""
-            raise ValidationError(
-                {
-                    "text": f"This text is not found{detail} in the body of “{where}”. "
-                    "A quote must be copied exactly as it appears in the article."
-                }
-            )
-    return start, start + len(text)
-
-
-class TreatyQuerySet(models.QuerySet):
-    def with_counts(self):
-        """Each treaty with `provisions_count` and `claims_count` (published claims citing it)."""
-        return self.annotate(
-            provisions_count=Count("provisions", distinct=True),
-            claims_count=Count(
-                "provisions__claim_links__claim",
-                filter=public_q("provisions__claim_links__claim__"),
-                distinct=True,
-            ),
-        )
-
-
 class Treaty(Stamped):
     title = models.CharField(max_length=300)
     short_name = models.CharField(
@@ -626,21 +349,6 @@ class Treaty(Stamped):
     @property
     def party_list(self):
         return [line.strip() for line in self.parties.splitlines() if line.strip()]
-
-
-class ProvisionQuerySet(models.QuerySet):
-    def with_claim_counts(self):
-        """Each provision with `claims_count`: the published claims citing it."""
-        return self.annotate(
-            claims_count=Count(
-                "claim_links",
-                filter=public_q("claim_links__claim__"),
-            )
-        )
-
-    def for_citation(self):
-        """With the treaty and two levels of parents, so `citation_label` runs no query."""
-        return self.select_related("treaty", "parent__parent")
 
 
 class Provision(Stamped):
@@ -768,84 +476,3 @@ class ClaimProvision(Stamped):
 
     def __str__(self):
         return f"{self.get_relation_display()} {self.provision}"
-
-
-# DRF's throttle rate form, as in the API_*_THROTTLE_RATE settings: "5000/min", "100000/day".
-throttle_rate_validator = RegexValidator(
-    r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$",
-    "Use a rate like 5000/min or 100000/day.",
-)
-
-
-class PartnerKey(AbstractAPIKey):
-    """A partner's key to the API: stored hashed, the plain key shown once on creation.
-
-    Sent as `Authorization: Api-Key <key>`; revoking it (which cannot be undone) or letting it
-    expire makes the API refuse it with a 401.
-    """
-
-    contact = models.CharField(
-        max_length=200, help_text="Email or name of the partner's contact person."
-    )
-    notes = models.TextField(blank=True, help_text="What the partner uses the API for, etc.")
-    throttle_rate = models.CharField(
-        max_length=20,
-        blank=True,
-        validators=[throttle_rate_validator],
-        help_text="Requests allowed with this key, e.g. 5000/min; blank for the default "
-        "(API_KEY_THROTTLE_RATE).",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = "partner API key"
-        verbose_name_plural = "partner API keys"
-
-
-class SearchEntry(models.Model):
-    """A searchable record's text and facets as the search engines index them (claims/search/).
-
-    Derived data, rewritten from its record by `claims.search.index` on every write and never
-    edited by hand. On PostgreSQL a generated column `document` (a weighted tsvector, GIN-indexed)
-    sits beside these fields; on SQLite an FTS5 table mirrors them (migration 0009).
-    """
-
-    class Kind(models.TextChoices):
-        EXPERT = "expert", _("Experts")
-        CLAIM = "claim", _("Claims")
-        ARTICLE = "article", _("Articles")
-        PROVISION = "provision", _("Provisions")
-        TOPIC = "topic", _("Topics")
-        TREATY = "treaty", _("Treaties")
-
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    public = models.BooleanField(default=False)
-    # Weight A: names as written (not stemmed) and the title.
-    names = models.TextField(blank=True)
-    title = models.TextField(blank=True)
-    title_language = models.CharField(max_length=8, blank=True)
-    # Weight B, C: a lead (standfirst, question) and the body, both in `language`.
-    lead = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    language = models.CharField(max_length=8, blank=True)
-    # Weight D: context such as a claim's speaker, not stemmed.
-    extra = models.TextField(blank=True)
-    # Experts only: the name keys of experts/names.py, matched by trigram similarity.
-    name_keys = models.TextField(blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    outlet = models.ForeignKey(
-        "articles.Outlet", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name_plural = "search entries"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
-        ]
-        indexes = [models.Index(fields=["public", "kind"], name="search_entry_public_kind")]
-
-    def __str__(self):
-        return f"{self.kind} {self.object_id}"

@@ -18,9 +18,9 @@ EDITOR_ACTIONS = ["view", "add", "change", "delete"]
 # Editors hand out partner API keys and revoke them; they never delete one, so the record of
 # who held which key stays.
 EDITOR_KEY_PERMISSIONS = {
-    ("claims", "view_partnerkey"),
-    ("claims", "add_partnerkey"),
-    ("claims", "change_partnerkey"),
+    ("core", "view_partnerkey"),
+    ("core", "add_partnerkey"),
+    ("core", "change_partnerkey"),
 }
 # Editors see failed sign-ins (django-axes) and lift a lockout by deleting its access attempt;
 # nothing more of user management: no accounts, groups, or the access logs.

@@ -1,44 +1,75 @@
+"""The claims app's writes: workflow transitions, claims with their links, quotes and their
+anchoring in article bodies."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimProvision, ClaimTopic, Quote, find_again
+from claims.models import (
+    Claim,
+    ClaimProvision,
+    ClaimTopic,
+    Provision,
+    Quote,
+    Stance,
+    Topic,
+    find_again,
+)
 from core.models import PublicationStatus
 from core.services import save_stamped
 from core.workflow import apply_transition, check_edit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from articles.models import Article
+    from experts.models import Expert
 
 # The workflow's transitions (core/workflow.py). Each checks the user's permission
 # (claims.<transition>_claim), locks the row, validates, records who and when and writes a
 # history version; an illegal move raises and saves nothing.
 
 
-def claim_submit_for_review(*, claim, user):
+def claim_submit_for_review(*, claim: Claim, user: AbstractBaseUser) -> Claim:
     """Send a draft to the editors (contributors and editors)."""
     return apply_transition(item=claim, name="submit_for_review", user=user)
 
 
-def claim_publish(*, claim, user):
+def claim_publish(*, claim: Claim, user: AbstractBaseUser) -> Claim:
     """Publish a claim in review (editors)."""
     return apply_transition(item=claim, name="publish", user=user)
 
 
-def claim_return_to_draft(*, claim, user):
+def claim_return_to_draft(*, claim: Claim, user: AbstractBaseUser) -> Claim:
     """Send a claim in review back to its author as a draft (editors)."""
     return apply_transition(item=claim, name="return_to_draft", user=user)
 
 
-def claim_correct(*, claim, user, note):
+def claim_correct(*, claim: Claim, user: AbstractBaseUser, note: str) -> Claim:
     """Publish a dated correction note on a public claim (editors); it stays public."""
     return apply_transition(item=claim, name="correct", user=user, text=note)
 
 
-def claim_withdraw(*, claim, user, reason):
+def claim_withdraw(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
     """Take a public claim down for `reason` (editors); it is kept, but no reader sees it."""
     return apply_transition(item=claim, name="withdraw", user=user, text=reason)
 
 
-def quote_create(*, claim, article, text, after=None, occurrence=None, user=None):
+def quote_create(
+    *,
+    claim: Claim,
+    article: Article,
+    text: str,
+    after: int | None = None,
+    occurrence: int | None = None,
+    user: AbstractBaseUser | None = None,
+) -> Quote:
     """Anchor `text` in the article body and save it as a quote of `claim`.
 
     Raises ValidationError naming the article when the text is not in its body, and
@@ -53,18 +84,18 @@ def quote_create(*, claim, article, text, after=None, occurrence=None, user=None
 @transaction.atomic
 def claim_create(
     *,
-    speaker,
-    summary,
-    kind,
-    made_on,
-    made_precision="day",
-    status=PublicationStatus.DRAFT,
-    topics=(),
-    provisions=(),
-    quotes=(),
-    user=None,
-    **extra,
-):
+    speaker: Expert,
+    summary: str,
+    kind: str,
+    made_on: datetime.date,
+    made_precision: str = "day",
+    status: str = PublicationStatus.DRAFT,
+    topics: Iterable[tuple[Topic, Stance | str]] = (),
+    provisions: Iterable[tuple[Provision, str, str]] = (),
+    quotes: Iterable[tuple[Article, str] | tuple[Article, str, int]] = (),
+    user: AbstractBaseUser | None = None,
+    **extra: Any,
+) -> Claim:
     """Create a claim with its topics, provision links and quotes, all or nothing.
 
     `topics` holds (topic, stance) pairs, `provisions` (provision, relation, note) triples and
@@ -110,19 +141,19 @@ class Reanchoring:
     may have been refreshed); `still_orphaned`: orphans whose text is still missing.
     """
 
-    moved: list
-    orphaned: list
-    restored: list
-    kept: list
-    still_orphaned: list
+    moved: list[Quote]
+    orphaned: list[Quote]
+    restored: list[Quote]
+    kept: list[Quote]
+    still_orphaned: list[Quote]
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.moved or self.orphaned or self.restored)
 
 
 @transaction.atomic
-def quotes_reanchor(*, article, user=None):
+def quotes_reanchor(*, article: Article, user: AbstractBaseUser | None = None) -> Reanchoring:
     """Anchor every quote of `article` again in its saved body; returns a Reanchoring.
 
     The exact text found once takes its new offsets; found several times, the occurrence
@@ -163,7 +194,13 @@ def quotes_reanchor(*, article, user=None):
 
 
 @transaction.atomic
-def quote_repair(*, quote, text, occurrence=None, user=None):
+def quote_repair(
+    *,
+    quote: Quote,
+    text: str,
+    occurrence: int | None = None,
+    user: AbstractBaseUser | None = None,
+) -> Quote:
     """Anchor a quote (typically an orphan) at the passage an editor chose and save it.
 
     `text` is the passage as the body now reads, the `occurrence`-th one (1-based) when it

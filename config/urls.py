@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
-
 urlpatterns = [
     path("", include("claims.site_urls")),
-    path("search/", views.search, name="search"),
+    path("", include("claims.search.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -28,7 +28,7 @@ REPLICA = "replica"
 # request's (it leaves the replica reads on).
 CACHE_APP = "django_cache"
 PRIMARY_ONLY_APPS = frozenset({"admin", "auth", "axes", "sessions", CACHE_APP})
-PRIMARY_ONLY_MODELS = frozenset({"claims.partnerkey"})
+PRIMARY_ONLY_MODELS = frozenset({"core.partnerkey"})
 
 
 class _Scope:

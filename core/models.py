@@ -1,4 +1,4 @@
-"""Abstract model pieces shared by the apps (no tables of their own)."""
+"""Abstract model pieces shared by the apps; core's one table, the API keys, is in api/keys.py."""
 
 import datetime
 from typing import NamedTuple
@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.api.keys import PartnerKey  # noqa: F401 - registers the API keys with this app
 
 
 class PublicationStatus(models.TextChoices):

@@ -31,7 +31,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.urls import reverse
 
-from claims.models import PartnerKey
+from core.api.keys import PartnerKey
 
 SEED = 1
 # Generated requests per operation in the fuzzing phase (and steps in the stateful one); the

@@ -11,8 +11,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Language
-from claims import search as kb_search
-from claims.models import PartnerKey, Provision, Quote
+from claims.models import Provision, Quote
+from claims.search import results as kb_search
+from core.api.keys import PartnerKey
 from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,

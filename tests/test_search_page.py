@@ -13,8 +13,8 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.models import Language
-from claims import search as kb_search
 from claims.models import Provision, Quote
+from claims.search import results as kb_search
 from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,

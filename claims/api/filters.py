@@ -15,7 +15,6 @@ from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article, Language, Outlet
-from claims import search
 from claims.models import (
     ADDRESS_PATTERN,
     Claim,
@@ -26,6 +25,7 @@ from claims.models import (
     Topic,
     Treaty,
 )
+from claims.search import results as search
 from core.api.common import SLUG_PATTERN, IdFilter, IsoDateFilter, SlugFilter
 from experts.models import Expert
 

@@ -8,21 +8,22 @@ range) with a 400 naming the parameter, and a topic or outlet slug that names no
 """
 
 import html
-import re
 
+from django import forms
 from django.urls import reverse
 from django.utils.html import strip_tags
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles.models import Language, Outlet
-from claims import search
+from articles.models import Outlet
 from claims.api.filters import SEARCH_SYNTAX
 from claims.models import SearchEntry, Topic
+from claims.search import results as search
+from claims.search.parameters import SearchApiParameters
 from core.api.caching import add_cache_headers
-from core.api.common import NOT_FOUND_CODES, SLUG_PATTERN, ReferenceNotFound
+from core.api.common import SLUG_PATTERN, SlugChoiceField, raise_for_form_errors
 
 Kind = SearchEntry.Kind
 # Filter parameters (also the keys of `facets`) and the engine's names for them.
@@ -34,7 +35,8 @@ FACET_PARAMETERS = {
     "year": "year",
 }
 # `format` is DRF's own (json, or api for the browsable API).
-KNOWN_PARAMETERS = {"q", *FACET_PARAMETERS, "page", "format"}
+KNOWN_PARAMETERS = {*SearchApiParameters.base_fields, "format"}
+QUERY_HELP = f"The text to search for. {SEARCH_SYNTAX}"
 # For a `q` of spaces or invisible characters only, which the engine's cleaning empties.
 NOTHING_TO_SEARCH = "Nothing to search for: the query has no visible characters."
 API_DETAIL = {
@@ -47,79 +49,36 @@ API_DETAIL = {
 }
 
 
-def no_slug(what):
-    return {"does_not_exist": f"No {what} has the slug “{{value}}”."}
-
-
-@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
-class SlugField(serializers.SlugRelatedField):
-    """A record by its slug: a value that cannot be a slug is malformed (a 400) before any
-    query; a slug no record has is `does_not_exist` (a 404, see SearchView.get)."""
-
-    default_error_messages = {
-        "malformed": "Not a slug (letters, digits, hyphens and underscores): “{value}”."
-    }
-
-    def to_internal_value(self, data):
-        # re.search, as the schema's `pattern` is applied (a final newline names nothing).
-        if not isinstance(data, str) or not re.search(SLUG_PATTERN, data):
-            self.fail("malformed", value=str(data))
-        return super().to_internal_value(data)
-
-
-class SearchParametersSerializer(serializers.Serializer):
-    """The query parameters of /api/v1/search/ (read, never written)."""
-
-    q = serializers.CharField(
-        help_text=f"The text to search for. {SEARCH_SYNTAX}",
-        # Spaces alone are something typed, answered like other text with nothing to search
-        # for (no hits and a `message`); only a missing or empty `q` is refused.
-        trim_whitespace=False,
-        error_messages={
-            "required": "Required: the text to search for.",
-            "blank": "Empty: give the text to search for.",
-        },
-    )
-    type = serializers.ChoiceField(
-        choices=Kind.choices,
-        required=False,
-        help_text="Only hits of this type; the `type` facet still counts every type.",
-    )
-    topic = SlugField(
-        slug_field="slug",
-        queryset=Topic.objects.all(),
-        required=False,
-        error_messages=no_slug("topic"),
-        help_text="Topic slug, e.g. `china-role`: hits filed under the topic (claims on it, "
-        "articles filed under it, experts with published claims on it, the topic itself).",
-    )
-    outlet = SlugField(
-        slug_field="slug",
-        queryset=Outlet.objects.all(),
-        required=False,
-        error_messages=no_slug("outlet"),
-        help_text="Outlet slug, e.g. `24-channel`: its articles and the claims first quoted in "
-        "them.",
-    )
-    language = serializers.ChoiceField(
-        choices=Language.choices,
-        required=False,
-        help_text="Hits in this language (articles, and claims by their quotes' language).",
-    )
-    year = serializers.IntegerField(
-        min_value=1900,
-        max_value=2100,
-        required=False,
-        help_text="Hits of this year: an article's publication, a claim's date, a treaty's "
-        "signature.",
-    )
-    page = serializers.IntegerField(
-        min_value=1,
-        max_value=search.MAX_PAGE,
-        required=False,
-        help_text=f"Page number, from 1 ({search.PER_PAGE} hits a page, at most "
-        f"{search.MAX_PAGE} pages); past the last page is a 404.",
-    )
+def parameters_schema(form_class):
+    """The OpenAPI query parameters of `form_class`, read from its fields (one source for the
+    validation and its documentation)."""
+    documented = []
+    for name, field in form_class.base_fields.items():
+        described = ""
+        if isinstance(field, SlugChoiceField):
+            schema = {"type": "string", "pattern": SLUG_PATTERN}
+        elif isinstance(field, forms.ChoiceField):
+            schema = {"type": "string", "enum": [value for value, _label in field.choices]}
+            # Listed as DRF lists a serializer's choices.
+            described = "\n".join(f"* `{value}` - {label}" for value, label in field.choices)
+        elif isinstance(field, forms.IntegerField):
+            schema = {"type": "integer", "minimum": field.min_value}
+            if field.max_value is not None:
+                schema["maximum"] = field.max_value
+        else:
+            schema = {"type": "string", "minLength": 1}
+        documented.append(
+            OpenApiParameter(
+                name,
+                schema,
+                OpenApiParameter.QUERY,
+                required=name == "q",
+                description=QUERY_HELP
+                if name == "q"
+                else "\n\n".join(part for part in (str(field.help_text), described) if part),
+            )
+        )
+    return documented
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -245,7 +204,7 @@ class SearchView(APIView):
             "topic or outlet slug that names nothing a 404. Numbered pages of "
             f"{search.PER_PAGE}, at most {search.MAX_PAGE}."
         ),
-        parameters=[SearchParametersSerializer],
+        parameters=parameters_schema(SearchApiParameters),
         responses={200: SearchResultsSerializer},
         examples=[OpenApiExample("A name and two words", value=SEARCH_EXAMPLE, response_only=True)],
     )
@@ -258,19 +217,12 @@ class SearchView(APIView):
             )
         # An optional parameter sent empty counts as not sent, as in every list of the API.
         data = {name: value for name, value in request.query_params.items() if value or name == "q"}
-        parameters = SearchParametersSerializer(data=data)
+        parameters = SearchApiParameters(data)
         if not parameters.is_valid():
-            raise_for_parameter_errors(parameters)
-        values = parameters.validated_data
-        page = values.get("page", 1)
-        filters = {
-            engine_name: values.get(name)
-            for name, engine_name in FACET_PARAMETERS.items()
-            if values.get(name) is not None
-        }
-        for name in ("topic", "outlet"):
-            if name in filters:
-                filters[name] = filters[name].pk
+            raise_for_form_errors(parameters)
+        values = parameters.cleaned_data
+        page = values.get("page") or 1
+        filters = parameters.engine_filters()
         results = search.search(values["q"], filters=filters, page=page)
         if page > results.pages:
             raise exceptions.NotFound("Invalid page: past the last page of hits.")
@@ -333,20 +285,6 @@ class SearchView(APIView):
                 )
             facets[name] = values
         return facets
-
-
-def raise_for_parameter_errors(parameters):
-    """The 400 for malformed parameters (naming every wrong one at once), else the 404 for
-    slugs that name nothing."""
-    errors = parameters.errors
-    if any(
-        not isinstance(parameters.fields.get(name), SlugField)
-        or message.code not in NOT_FOUND_CODES
-        for name, messages in errors.items()
-        for message in messages
-    ):
-        raise exceptions.ValidationError(errors)
-    raise ReferenceNotFound({name: [str(m) for m in messages] for name, messages in errors.items()})
 
 
 def _slugs(model, facet_values):

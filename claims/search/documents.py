@@ -73,27 +73,53 @@ def claims(ids):
             Prefetch("topic_links", queryset=ClaimTopic.objects.only("claim_id", "topic_id")),
         )
     )
-    entries = []
-    for claim in records:
-        names, keys = _names(claim.speaker)
-        first = claim.public_quotes[0].article if claim.public_quotes else None
-        entries.append(
-            _entry(
-                Kind.CLAIM,
-                claim.pk,
-                public=claim.status in PUBLIC_STATUSES,
-                # Summaries are the desk's neutral English; quotes keep their article's language.
-                title=claim.summary,
-                title_language="en",
-                body="\n\n".join(quote.text for quote in claim.public_quotes),
-                language=first.language if first else "",
-                extra="\n".join(names + keys),
-                year=claim.made_on.year,
-                outlet_id=first.outlet_id if first else None,
+    return [
+        _entry(
+            Kind.CLAIM,
+            claim.pk,
+            **claim_fields(
+                status=claim.status,
+                summary=claim.summary,
+                made_on=claim.made_on,
+                speaker=speaker_text(claim.speaker),
+                quotes=[
+                    (quote.text, quote.article.language, quote.article.outlet_id)
+                    for quote in claim.public_quotes
+                ],
                 topics=[link.topic_id for link in claim.topic_links.all()],
-            )
+            ),
         )
-    return entries
+        for claim in records
+    ]
+
+
+def claim_fields(*, status, summary, made_on, speaker, quotes, topics):
+    """A claim entry's fields from the claim's values, for claims() and for the corpus
+    generator's bulk writer, which has them in hand.
+
+    `speaker` is speaker_text() of its speaker; `quotes` its public quotes in article order,
+    as (text, article language, article outlet id); `topics` its topic ids.
+    """
+    first = quotes[0] if quotes else None
+    return {
+        "public": status in PUBLIC_STATUSES,
+        # Summaries are the desk's neutral English; quotes keep their article's language.
+        "title": summary,
+        "title_language": "en",
+        "body": "\n\n".join(text for text, _language, _outlet in quotes),
+        "language": first[1] if first else "",
+        "extra": speaker,
+        "year": made_on.year,
+        "outlet_id": first[2] if first else None,
+        "topics": topics,
+    }
+
+
+def speaker_text(expert):
+    """What a claim's entry says of its speaker: every spelling of the name, then the name
+    keys, one per line."""
+    names, keys = _names(expert)
+    return "\n".join(names + keys)
 
 
 def experts(ids):

@@ -1,7 +1,7 @@
 """The search engines: one class per database, each turning a ParsedQuery into SQL over the
 entries of claims.SearchEntry.
 
-Every engine answers the same three questions, and claims/search/__init__.py builds the result
+Every engine answers the same three questions, and claims/search/results.py builds the result
 page, the facets and the API filters from the answers alone:
 
 - `where(query)`: a condition on the entry `e` that holds when it matches;

@@ -1,7 +1,7 @@
 """Who may read the API and how fast: partner keys, throttles, the read-only rule.
 
 Anyone may read anonymously at a low rate per IP address; a partner sends
-`Authorization: Api-Key <key>` (a claims.PartnerKey created by an editor) and reads at the
+`Authorization: Api-Key <key>` (a core.PartnerKey created by an editor) and reads at the
 key's own, higher rate. A key that is unknown, revoked or expired is refused with a 401
 rather than silently read as anonymous, so a partner notices at once.
 """
@@ -42,7 +42,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
     @staticmethod
     def partner_key(key):
         # Imported here: DRF loads this module from its settings, possibly before the apps.
-        from claims.models import PartnerKey
+        from core.api.keys import PartnerKey
 
         prefix, _, _ = key.partition(".")
         partner_key = PartnerKey.objects.filter(prefix=prefix).order_by().first()
@@ -59,7 +59,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
 
 def partner_key_of(request):
     """The PartnerKey the request authenticated with, or None when it is anonymous."""
-    from claims.models import PartnerKey
+    from core.api.keys import PartnerKey
 
     return request.auth if isinstance(request.auth, PartnerKey) else None
 

@@ -16,7 +16,7 @@ from articles.services import (
     article_submit_for_review,
     article_withdraw,
 )
-from claims import search as kb_search
+from claims.search import results as kb_search
 from core.models import PublicationStatus
 from core.workflow import InvalidTransition, TransitionNotAllowed
 from tests.factories import ArticleFactory, ContributorFactory, EditorFactory, UserFactory

@@ -14,14 +14,17 @@ from django.urls import reverse
 
 from claims.api import export
 from claims.api.views import ClaimExportView
-from claims.models import Claim, PartnerKey
+from claims.models import Claim
+from claims.services import claim_publish
 from config.settings.base import env_seconds
+from core.api.keys import PartnerKey
 from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,
     ClaimFactory,
     ClaimProvisionFactory,
     ClaimTopicFactory,
+    EditorFactory,
     QuoteFactory,
 )
 
@@ -89,10 +92,14 @@ def test_export_answers_304_while_no_claim_changed(client):
 
 def test_export_etag_changes_when_a_claim_is_published(client):
     ClaimFactory()
+    in_review = ClaimFactory(status=PublicationStatus.IN_REVIEW)
     etag = client.get(EXPORT)["ETag"]
-    ClaimFactory()
 
-    assert client.get(EXPORT, headers={"if-none-match": etag}).status_code == 200
+    claim_publish(claim=in_review, user=EditorFactory())
+
+    response = client.get(EXPORT, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert len(export_lines(client)) == 2
 
 
 def test_export_has_one_line_per_published_claim(client):

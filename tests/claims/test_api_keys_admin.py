@@ -9,19 +9,19 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from rest_framework_api_key.models import APIKey
 
-from claims.models import PartnerKey
 from claims.roles import EDITORS
+from core.api.keys import PartnerKey
 from tests.admin_helpers import changelist_url, listed
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:claims_partnerkey_add")
+ADD_URL = reverse("admin:core_partnerkey_add")
 OUTLETS = reverse("api:outlet-list")
 KEY_IN_MESSAGE = re.compile(r"The API key for .+ is: (\S+)\. ")
 
 
 def change_url(partner_key):
-    return reverse("admin:claims_partnerkey_change", args=[partner_key.pk])
+    return reverse("admin:core_partnerkey_change", args=[partner_key.pk])
 
 
 def create_through_the_admin(client, **fields):
@@ -135,7 +135,7 @@ def test_an_editor_revokes_keys_from_the_list(editor_client):
     kept, _ = new_key(name="Kept")
 
     editor_client.post(
-        changelist_url("claims.partnerkey"),
+        changelist_url("core.partnerkey"),
         {"action": "revoke", "_selected_action": [first.pk, second.pk]},
     )
 
@@ -147,7 +147,7 @@ def test_revoking_is_recorded_with_the_editor(editor_client, editor):
     partner_key, _ = new_key()
 
     editor_client.post(
-        changelist_url("claims.partnerkey"),
+        changelist_url("core.partnerkey"),
         {"action": "revoke", "_selected_action": [partner_key.pk]},
     )
 
@@ -173,7 +173,7 @@ def test_an_editor_cannot_delete_a_key(editor_client):
     partner_key, _ = new_key()
 
     response = editor_client.post(
-        reverse("admin:claims_partnerkey_delete", args=[partner_key.pk]), {"post": "yes"}
+        reverse("admin:core_partnerkey_delete", args=[partner_key.pk]), {"post": "yes"}
     )
 
     assert response.status_code == 403
@@ -184,7 +184,7 @@ def test_the_list_finds_a_key_by_its_contact(editor_client):
     partner_key, _ = new_key(contact="ana@partner.example.org")
     new_key(contact="someone@else.example.org")
 
-    assert listed(editor_client, "claims.partnerkey", q="ana@") == {partner_key}
+    assert listed(editor_client, "core.partnerkey", q="ana@") == {partner_key}
 
 
 def test_the_packages_own_key_model_is_not_in_the_admin():

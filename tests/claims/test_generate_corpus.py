@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Language
 from claims.corpus import PREFIX, max_experts
 from claims.models import Claim, Quote, SearchEntry, Topic
-from claims.search import index, search
+from claims.search import documents, index
+from claims.search.results import search
 from core.models import PUBLIC_STATUSES, PublicationStatus
 from experts.models import Expert
 from experts.names import name_key
@@ -264,3 +265,22 @@ def test_bad_sizes_with_clear_keep_the_corpus(corpus):
 def test_a_number_that_is_not_one_fails_with_a_message():
     with pytest.raises(CommandError, match="invalid int value"):
         call_command("generate_corpus", "--articles", "many", "--claims", "3")
+
+
+def test_claim_entries_are_those_the_index_would_write(corpus):
+    written = {
+        entry.object_id: entry
+        for entry in SearchEntry.objects.filter(
+            kind=SearchEntry.Kind.CLAIM, object_id__in=corpus_claims().values("pk")
+        ).prefetch_related("topics")
+    }
+    built = documents.claims(list(written))
+    fields = ["public", "title", "title_language", "body", "language", "extra", "year", "outlet_id"]
+
+    assert len(built) == len(written) == CLAIMS
+    for entry, topics in built:
+        stored = written[entry.object_id]
+        assert [getattr(stored, name) for name in fields] == [
+            getattr(entry, name) for name in fields
+        ]
+        assert sorted(t.pk for t in stored.topics.all()) == topics

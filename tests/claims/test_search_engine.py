@@ -12,8 +12,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Language
-from claims import search
 from claims.models import SearchEntry
+from claims.search import results as search
 from claims.search.engines import LikeEngine, engine
 from core.models import PublicationStatus
 from tests.factories import (

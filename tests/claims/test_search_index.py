@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from claims import search
 from claims.models import SearchEntry
+from claims.search import results as search
 from core.models import PublicationStatus
 from experts.services import experts_merge, experts_merge_undo
 from tests.factories import (

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import search as kb_search
 from claims.models import Claim, Quote, Topic
 from claims.roles import CONTRIBUTORS, EDITORS
+from claims.search import results as kb_search
 from claims.services import (
     claim_correct,
     claim_publish,

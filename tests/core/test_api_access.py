@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.request import Request
 
-from claims.models import PartnerKey
 from config.settings.base import caches_for
 from core.api.access import PartnerKeyAuthentication
+from core.api.keys import PartnerKey
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,9 @@ from django.utils.http import http_date
 from rest_framework import routers, serializers
 
 from articles.models import Article, Outlet
-from claims.models import PartnerKey, Topic
+from claims.models import Topic
 from core.api.caching import freshness
+from core.api.keys import PartnerKey
 from core.api.views import ReadOnlyViewSet
 from core.models import PublicationStatus
 from tests.factories import ArticleFactory, OutletFactory, TopicFactory

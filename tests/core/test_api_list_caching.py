@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from claims.models import Claim, PartnerKey
+from claims.models import Claim
+from core.api.keys import PartnerKey
 from core.cache import purge_public_caches
 from experts.models import Expert
 from tests.factories import ClaimFactory, ExpertFactory

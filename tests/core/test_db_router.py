@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from claims.models import Claim, PartnerKey, Topic
+from claims.models import Claim, Topic
+from core.api.keys import PartnerKey
 from core.db_router import PrimaryReplicaRouter, replica_reads
 from tests.admin_helpers import form_data
 from tests.factories import ClaimFactory, ClaimTopicFactory, QuoteFactory, TopicFactory

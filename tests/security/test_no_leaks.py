@@ -18,8 +18,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from articles.services import article_update_body
 from claims.api.filters import ClaimFilter
-from claims.models import PartnerKey
 from config.api_urls import router
+from core.api.keys import PartnerKey
 from core.models import PublicationStatus
 from tests.factories import (
     AffiliationFactory,

@@ -23,9 +23,10 @@ from articles.imports.html import PARSER_MAX_DEPTH, TEXT_TAGS, html_to_text, san
 from articles.models import Article, Outlet
 from articles.services import article_publish, article_submit_for_review
 from claims.api.filters import ClaimFilter
-from claims.models import PartnerKey, Topic
+from claims.models import Topic
 from claims.services import claim_create, claim_return_to_draft, claim_submit_for_review
 from config.api_urls import router
+from core.api.keys import PartnerKey
 from core.middleware import BARE_400_PAGE, VALUE_CONTROL_CHARACTERS
 from tests.admin_helpers import form_data
 from tests.factories import EditorFactory, TopicFactory

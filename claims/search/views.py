@@ -1,87 +1,24 @@
-"""The search page (the front page, robots.txt and the sitemap moved to claims/ and core/)."""
+"""The /search/ page: ranked results of every kind, type tabs, facets and pages."""
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Language, Outlet
-from claims import search as kb_search
+from articles.models import Language
 from claims.models import SearchEntry, Topic
-from core.converters import MAX_ID
 from core.models import public_q
 from experts.models import Expert, affiliations_prefetch
+
+from . import results as kb_search
+from .parameters import SearchFilterForm
 
 SUGGESTIONS = 8
 # Facet values shown before the "more" disclosure, and at most in all.
 FACET_SHOWN = 8
 FACET_MAX = 40
-
-_published_claims = public_q("claims__")
-
-
-class RecordField(forms.IntegerField):
-    """A record's id in the query string, cleaned to the record; an id naming none is invalid."""
-
-    def __init__(self, queryset, **kwargs):
-        self.queryset = queryset
-        super().__init__(min_value=1, max_value=MAX_ID, required=False, **kwargs)
-
-    def clean(self, value):
-        pk = super().clean(value)
-        if pk is None:
-            return None
-        record = self.queryset.filter(pk=pk).first()
-        if record is None:
-            raise forms.ValidationError(_("There is no such record."), code="unknown")
-        return record
-
-
-class SearchFilterForm(forms.Form):
-    """The /search/ page's filters and page number, as links build them.
-
-    A value that cannot be used is dropped (the page says so), never an error page.
-    """
-
-    type = forms.ChoiceField(choices=SearchEntry.Kind.choices, required=False)
-    topic = RecordField(Topic.objects.only("pk", "title"))
-    outlet = RecordField(Outlet.objects.only("pk", "name"))
-    language = forms.ChoiceField(choices=Language.choices, required=False)
-    year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
-    page = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-
-    # Query-string names of the filters, in the order links carry them; all but the type are
-    # facets of the sidebar.
-    FILTERS = ("type", "topic", "outlet", "language", "year")
-    FACET_LABELS = {
-        "topic": _("Topic"),
-        "outlet": _("Outlet"),
-        "language": _("Language"),
-        "year": _("Year"),
-    }
-    FACETS = tuple(FACET_LABELS)
-
-    def applied(self):
-        """{name: query-string value} of the valid filters given, in link order."""
-        applied = {}
-        for name in self.FILTERS:
-            value = self.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
-            applied[name] = str(value.pk if hasattr(value, "pk") else value)
-        return applied
-
-    def engine_filters(self):
-        """The filters as claims.search.search() takes them."""
-        applied = self.applied()
-        return {("kind" if name == "type" else name): value for name, value in applied.items()}
-
-    def rejected(self):
-        """[(name, value given)] of the parameters that were not valid."""
-        return [(name, self.data.get(name, "")) for name in self.errors]
 
 
 def search(request):
@@ -100,7 +37,7 @@ def search(request):
         results = kb_search.search(search_query, filters=form.engine_filters(), page=results.pages)
     with_result_context([hit.object for hit in results.hits if hit.kind == "expert"])
 
-    links = SearchLinks(search_query, form.applied())
+    links = SearchLinks(search_query, form.query_string())
     context |= {
         "results": results,
         "tabs": links.tabs(results.facets.get("kind", ())),
@@ -228,6 +165,6 @@ def start_here():
     return {
         "suggested_topics": Topic.objects.filter(parent=None)[:SUGGESTIONS],
         "suggested_experts": Expert.objects.public()
-        .annotate(claim_count=Count("claims", filter=_published_claims))
+        .annotate(claim_count=Count("claims", filter=public_q("claims__")))
         .order_by("-claim_count", "display_name")[:SUGGESTIONS],
     }
