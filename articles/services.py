@@ -65,28 +65,35 @@ def article_create(
     status: str = PublicationStatus.DRAFT,
     topics: Iterable[models.Model] = (),
     user: User = None,
+    instance: Article | None = None,
 ) -> Article:
     """Save a new article (a draft unless told otherwise), filed under `topics`, and return it.
+
+    `instance` is an unsaved Article to save with these values instead of a new one: the
+    admin's add page passes its form's, which the page's inlines already point at.
 
     Without a `slug`, the title gives one that no article has yet (articles.slugs.unique_slug).
     Raises ValidationError, saving nothing, when the article does not validate (a slug or
     source URL taken, a body over ARTICLE_BODY_MAX_CHARS …), and EditNotAllowed when `user`
     may not add it (core.workflow.edit_refusal).
     """
-    article = Article(
-        title=title,
-        slug=slug or unique_slug(Article, title, fallback="article"),
-        outlet=outlet,
-        byline=byline,
-        source_url=source_url,
-        external_uri=external_uri,
-        published_on=published_on,
-        published_precision=published_precision,
-        language=language,
-        standfirst=standfirst,
-        body=body,
-        status=status,
-    )
+    article = instance or Article()
+    values = {
+        "title": title,
+        "slug": slug or unique_slug(Article, title, fallback="article"),
+        "outlet": outlet,
+        "byline": byline,
+        "source_url": source_url,
+        "external_uri": external_uri,
+        "published_on": published_on,
+        "published_precision": published_precision,
+        "language": language,
+        "standfirst": standfirst,
+        "body": body,
+        "status": status,
+    }
+    for name, value in values.items():
+        setattr(article, name, value)
     check_edit(user=user, item=article)
     save_stamped(article, user=user)
     if topics:
