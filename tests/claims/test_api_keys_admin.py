@@ -190,3 +190,13 @@ def test_the_list_finds_a_key_by_its_contact(editor_client):
 def test_the_packages_own_key_model_is_not_in_the_admin():
     assert not admin.site.is_registered(APIKey)
     assert admin.site.is_registered(PartnerKey)
+
+
+def test_the_keys_old_admin_address_leads_to_the_new_one(editor_client):
+    """Bookmarks of /admin/claims/partnerkey/… (before the keys moved to core) still work."""
+    partner_key, _ = PartnerKey.objects.create_key(name="Wire desk")
+
+    answer = editor_client.get(f"/admin/claims/partnerkey/{partner_key.pk}/change/?_popup=1")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{change_url(partner_key)}?_popup=1"
+    assert editor_client.get(answer["Location"]).status_code == 200
