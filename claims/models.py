@@ -319,6 +319,23 @@ class Quote(Stamped):
             return False
         return self.article.body[self.start : self.end] == self.text
 
+    # A revert restores the quote's anchoring as of the version (offsets, text-quote selector,
+    # orphan state) as its starting point (core.history.revert_restored_fields); clean() anchors
+    # the restored text from there, and revert_refusal() refuses when it left the body.
+    revert_restores = (
+        "start",
+        "end",
+        "prefix",
+        "suffix",
+        "orphaned",
+        "orphaned_at",
+        "orphaned_context",
+    )
+
+    def revert_refusal(self):
+        """Why a revert that saved this quote is undone: its text is no longer in the body."""
+        return None if self.is_anchored else _("The quoted text is not in the article's body.")
+
 
 class Treaty(Stamped):
     title = models.CharField(max_length=300)

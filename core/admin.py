@@ -20,10 +20,10 @@ from simple_history.utils import get_history_manager_for_model, get_history_mode
 from core.cache import schedule_public_purge
 from core.concurrency import OPENED_VERSION_FIELD, with_edit_conflict_check
 from core.history import (
-    anchor_fields,
     changes_between,
     prefetch_related_ids,
     revert_reason,
+    revert_restored_fields,
     revertable_fields,
     shown_fields,
     snapshot,
@@ -158,7 +158,7 @@ class VersionHistoryAdmin(SimpleHistoryAdmin):
 
         restored = set()
         if can_revert:
-            restored = {*self.get_revert_fields(request, obj), *anchor_fields(self.model)}
+            restored = {*self.get_revert_fields(request, obj), *revert_restored_fields(self.model)}
         # Read as "from the record as it is now to this version": what a revert would change.
         changes = changes_between(self.model, obj, version) if obj is not None else []
         when = formats.date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
@@ -199,7 +199,7 @@ class VersionHistoryAdmin(SimpleHistoryAdmin):
         form_class = self.get_form(request, obj, change=True)
         values = model_to_dict(obj, fields=form_class.base_fields)
         values.update(version_values(version, self.get_revert_fields(request, obj)))
-        anchoring = {name: getattr(version, name) for name in anchor_fields(self.model)}
+        anchoring = {name: getattr(version, name) for name in revert_restored_fields(self.model)}
         moves = any(getattr(obj, name) != value for name, value in anchoring.items())
         for name, value in anchoring.items():
             setattr(obj, name, value)
@@ -217,8 +217,11 @@ class VersionHistoryAdmin(SimpleHistoryAdmin):
                 reverted._history_user = request.user
                 self.save_model(request, reverted, form, change=True)
                 self.save_related(request, form, formsets=[], change=True)
-                if getattr(reverted, "is_anchored", True) is False:
-                    raise ValidationError(_("The quoted text is not in the article's body."))
+                # A model may refuse the state a revert left it in (a quote whose text left
+                # the body): the whole revert is undone.
+                refusal = reverted.revert_refusal() if hasattr(reverted, "revert_refusal") else None
+                if refusal:
+                    raise ValidationError(refusal)
         except ValidationError as error:
             return self.refuse_revert(request, error.messages)
         self.log_change(request, reverted, reverted._change_reason)

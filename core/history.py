@@ -23,10 +23,6 @@ from simple_history.utils import get_history_model_for_model, get_m2m_reverse_fi
 STAMP_FIELDS = ("created", "updated", "updated_by")
 # Publication state moves only through the workflow's transitions, never by a revert.
 WORKFLOW_FIELDS = ("status",)
-# A quote's anchoring as of a version (offsets, text-quote selector, orphan state): a revert
-# restores it as the starting point, and Quote.clean() anchors the restored text from there,
-# or refuses the revert when the text is no longer in the body.
-ANCHOR_FIELDS = ("start", "end", "prefix", "suffix", "orphaned", "orphaned_at", "orphaned_context")
 
 EMPTY = "—"
 # Values up to this long (and on one line) are shown whole, old → new.
@@ -75,10 +71,10 @@ def revertable_fields(model):
     ]
 
 
-def anchor_fields(model):
-    """The ANCHOR_FIELDS `model` has (a quote's), restored by a revert as its starting point."""
-    names = {field.name for field in model._meta.concrete_fields}
-    return [name for name in ANCHOR_FIELDS if name in names]
+def revert_restored_fields(model):
+    """Fields outside the change form that a revert restores as its starting point, as the
+    model names them in `revert_restores` (a quote's anchoring)."""
+    return list(getattr(model, "revert_restores", ()))
 
 
 def changes_between(model, old, new):
