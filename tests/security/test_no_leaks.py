@@ -54,6 +54,7 @@ MARKERS = {
 PUBLIC_MARKER = "Zqpublicmarker"
 
 # Patterns the walker leaves out, and why.
+STAFF_ONLY_PREFIX = "admin/"
 SKIPPED_NAMESPACES = {
     # Staff only (anonymous readers are sent to the login page); editors must see drafts there.
     "admin",
@@ -249,6 +250,8 @@ def url_patterns(resolver=None, route="", namespace=""):
             yield from url_patterns(entry, route + str(entry.pattern), inner)
             continue
         pattern = entry.pattern
+        if (route + str(pattern)).lstrip("^").startswith(STAFF_ONLY_PREFIX):
+            continue  # outside the admin's namespace, but under its address (an old one's redirect)
         parameters = set(pattern.regex.groupindex) | set(getattr(pattern, "converters", {}))
         yield Pattern(route + str(pattern), f"{namespace}{entry.name}", frozenset(parameters))
 
