@@ -155,10 +155,15 @@ def article_update_body(*, article: Article, body: str, user: User = None) -> An
     ARTICLE_BODY_MAX_CHARS included), and EditNotAllowed when `user` may not edit it in its
     state (a contributor and a submitted or public article; None is the system).
     """
+    previous_body = None
     if article.pk is not None:
-        Article.objects.select_for_update().only("pk").get(pk=article.pk)  # lock the row
+        # Lock the row; the body as it was tells followers which passages moved.
+        previous_body = (
+            Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+        )
     article.body = body
     check_edit(user=user, item=article)
     save_stamped(article, user=user)
-    reports = [report for _, report in body_changed.send(Article, article=article, user=user)]
+    sent = body_changed.send(Article, article=article, user=user, previous_body=previous_body)
+    reports = [report for _, report in sent]
     return next((report for report in reports if report is not None), None)

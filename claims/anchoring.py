@@ -5,13 +5,20 @@ import re
 
 from django.core.exceptions import ValidationError
 
+# The words around a quote that must still stand beside its text for the quote to follow it:
+# about two words on one side (or all the context it had, when it stood nearer the body's edge).
+CONTEXT_TO_FOLLOW = 12
 
-def find_again(body, *, text, prefix="", suffix="", near=0):
-    """Where `text` starts in an edited `body`, or None when the exact text is gone.
 
-    Among repeats, the occurrence whose surroundings match most of `prefix` (just before it)
-    and `suffix` (just after) wins; a tie goes to the one nearest the old offset `near`.
-    Only the exact text counts: look-alike text is never taken.
+def find_again(body, *, text, prefix="", suffix="", near=0, previous_body=None):
+    """Where `text` starts in an edited `body`, or None when the quote's own passage is gone.
+
+    The quote follows its exact text only where the words around it (`prefix` just before,
+    `suffix` just after) still stand on at least one side; among several such places, the best
+    match wins, and a tie goes to the one nearest the old offset `near`. Where no occurrence
+    keeps its context, the text is followed only when the passage plainly moved: it stood once
+    in `previous_body` and stands once in `body`. Anything else is look-alike text, never taken:
+    the same sentence elsewhere is another passage, whatever its words.
     """
     starts = []
     start = body.find(text)
@@ -21,15 +28,35 @@ def find_again(body, *, text, prefix="", suffix="", near=0):
     if not starts:
         return None
 
-    def fit(start):
+    def context(start):
+        """(characters of prefix kept, characters of suffix kept) at `start`."""
         before = body[max(0, start - len(prefix)) : start]
         after = body[start + len(text) : start + len(text) + len(suffix)]
-        matched = len(os.path.commonprefix([before[::-1], prefix[::-1]])) + len(
-            os.path.commonprefix([after, suffix])
-        )
-        return matched, -abs(start - near)
+        kept_before = len(os.path.commonprefix([before[::-1], prefix[::-1]]))
+        kept_after = len(os.path.commonprefix([after, suffix]))
+        # A quote that began (or ended) the body has no context on that side: it keeps it
+        # only by still beginning (or ending) the body.
+        if not prefix:
+            kept_before = CONTEXT_TO_FOLLOW if start == 0 else 0
+        if not suffix:
+            kept_after = CONTEXT_TO_FOLLOW if start + len(text) == len(body) else 0
+        return kept_before, kept_after
 
-    return max(starts, key=fit)
+    def keeps_context(start):
+        kept_before, kept_after = context(start)
+        return kept_before >= min(len(prefix) or CONTEXT_TO_FOLLOW, CONTEXT_TO_FOLLOW) or (
+            kept_after >= min(len(suffix) or CONTEXT_TO_FOLLOW, CONTEXT_TO_FOLLOW)
+        )
+
+    def fit(start):
+        return sum(context(start)), -abs(start - near)
+
+    followed = [start for start in starts if keeps_context(start)]
+    if followed:
+        return max(followed, key=fit)
+    if previous_body is not None and len(starts) == 1 and previous_body.count(text) == 1:
+        return starts[0]
+    return None
 
 
 def locate(body, text, *, after=None, occurrence=None, where="the article"):

@@ -153,7 +153,9 @@ class Reanchoring:
 
 
 @transaction.atomic
-def quotes_reanchor(*, article: Article, user: AbstractBaseUser | None = None) -> Reanchoring:
+def quotes_reanchor(
+    *, article: Article, user: AbstractBaseUser | None = None, previous_body: str | None = None
+) -> Reanchoring:
     """Anchor every quote of `article` again in its saved body; returns a Reanchoring.
 
     The exact text found once takes its new offsets; found several times, the occurrence
@@ -172,6 +174,7 @@ def quotes_reanchor(*, article: Article, user: AbstractBaseUser | None = None) -
             prefix=quote.prefix,
             suffix=quote.suffix,
             near=quote.start,
+            previous_body=previous_body,
         )
         if start is None:
             if quote.orphaned:

@@ -132,8 +132,8 @@ def test_second_occurrence_stays_second_when_text_is_added_before_both(db):
 
 def test_equal_surroundings_go_to_the_occurrence_nearest_the_old_place():
     body = "x a x a x"
-    assert find_again(body, text="a", prefix="", suffix="", near=7) == 6
-    assert find_again(body, text="a", prefix="", suffix="", near=1) == 2
+    assert find_again(body, text="a", prefix="x ", suffix=" x", near=7) == 6
+    assert find_again(body, text="a", prefix="x ", suffix=" x", near=1) == 2
 
 
 def test_find_again_counts_overlapping_repeats():
@@ -421,3 +421,67 @@ def test_the_anchor_triggers_exist_after_all_migrations(db):
             )
             expected = {"claims_quote_anchor_insert", "claims_quote_anchor_update"}
         assert {row[0] for row in cursor.fetchall()} >= expected
+
+
+# Look-alike text: the quote's own passage is gone, the same words stand elsewhere.
+
+LOOK_ALIKE = (
+    "Оглядач Мусієнко зазначив: «Китай не підтримає цей договір відкрито». Далі він говорив "
+    "про санкції.\n\n"
+    "Наприкінці ефіру ведучий повторив: «Китай не підтримає цей договір відкрито» — і "
+    "попрощався з глядачами."
+)
+LOOK_ALIKE_QUOTE = "Китай не підтримає цей договір відкрито"
+
+
+def test_a_deleted_passage_is_orphaned_even_when_its_words_stand_elsewhere(db):
+    quote = quote_in(LOOK_ALIKE, LOOK_ALIKE_QUOTE, occurrence=1)
+    without_it = LOOK_ALIKE.split("\n\n", 1)[1]
+
+    result = edit(quote, without_it)
+
+    assert result.orphaned == [quote]
+    assert quote.orphaned
+    assert quote.text == LOOK_ALIKE_QUOTE
+
+
+def test_a_passage_that_plainly_moved_is_followed_to_its_new_place(db):
+    body = (
+        "Как отметил политолог Фесенко, «договор закрепляет военный союз двух режимов».\n\n"
+        "Пекин пока молчит."
+    )
+    quote = quote_in(body, "договор закрепляет военный союз двух режимов")
+    # The paragraph is rewritten around the quote: no word beside it is the same.
+    moved = (
+        "Пекин пока молчит.\n\n"
+        "Эксперт подчеркнул в эфире: «договор закрепляет военный союз двух режимов», "
+        "и это видно по срокам."
+    )
+
+    result = edit(quote, moved)
+
+    assert result.moved == [quote]
+    assert anchored_text(quote) == "договор закрепляет военный союз двух режимов"
+
+
+def test_the_lone_copy_of_a_deleted_repeat_does_not_take_the_quote(db):
+    quote = quote_in(REPEATED, PHRASE, occurrence=1)
+    # Lee's sentence is cut and rewritten; Sato's identical words are another passage.
+    edited = REPEATED.replace(
+        "In Seoul, Lee said: the West must send a signal. Analysts agree.",
+        "In Seoul, Lee declined to comment.",
+    )
+
+    result = edit(quote, edited)
+
+    assert result.orphaned == [quote]
+    assert edited.count(PHRASE) == 1
+
+
+def test_find_again_without_the_previous_body_takes_only_text_with_its_context():
+    body = "Intro.\n\nAt the close the host repeated: the treaty binds them. Goodbye."
+
+    text = "the treaty binds them"
+
+    assert find_again(body, text=text, prefix="host repeated: ", suffix=". Analysts agree") == 40
+    assert find_again(body, text=text, prefix="Lee said: ", suffix=". Analysts agree") is None
