@@ -287,9 +287,10 @@ class Quote(Stamped):
         if after is None and occurrence is None and self.is_anchored:
             self.place_at(self.start)
             return
-        start, _end = locate(
-            self.article.body, self.text, after=after, occurrence=occurrence, where=self.article
-        )
+        body = self.article.body
+        start, end = locate(body, self.text, after=after, occurrence=occurrence, where=self.article)
+        # A paste that differed only in typography is stored as the body's own text.
+        self.text = body[start:end]
         self.place_at(start)
 
     def place_at(self, start):

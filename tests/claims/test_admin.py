@@ -258,7 +258,8 @@ def test_quote_add_rejects_text_missing_from_the_article(editor_client, claim):
 
     assert response.context["adminform"].form.errors["text"] == [
         "This text is not found in the body of “Putin and Kim sign a pact”. "
-        "A quote must be copied exactly as it appears in the article."
+        "A quote must be copied from the article: only quote marks, dashes, "
+        "spaces and line breaks may differ."
     ]
     assert not Quote.objects.exists()
 
