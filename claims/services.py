@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import (
@@ -150,6 +151,26 @@ class Reanchoring:
     @property
     def changed(self) -> bool:
         return bool(self.moved or self.orphaned or self.restored)
+
+    def __str__(self) -> str:
+        """One line for a command's output: what happened to the quotes, and where the
+        orphans wait for an editor ("" when the article has no quote)."""
+        counts = [
+            (len(self.moved), "followed their text"),
+            (len(self.orphaned), "orphaned"),
+            (len(self.restored), "repaired (their text is back)"),
+            (len(self.kept), "in place"),
+            (len(self.still_orphaned), "still orphaned"),
+        ]
+        said = ", ".join(f"{number} {what}" for number, what in counts if number)
+        if not said:
+            return ""
+        orphans = [*self.orphaned, *self.still_orphaned]
+        if orphans:
+            changelist = reverse("admin:claims_quote_changelist")
+            said += f"; to repair: {changelist}?orphaned=yes&article__id__exact="
+            said += str(orphans[0].article_id)
+        return f"quotes: {said}"
 
 
 @transaction.atomic

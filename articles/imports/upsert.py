@@ -60,6 +60,9 @@ class ItemResult:
     outcome: str
     article: Article
     changed: tuple[str, ...] = ()
+    # What the apps following article bodies reported for a new body (claims: what happened
+    # to each quote), printed beside the outcome; None when the body did not change.
+    followers: object = None
 
 
 def article_upsert(
@@ -197,14 +200,15 @@ def _update(article, item, *, language, user):
     changed = [name for name, value in wanted.items() if value and getattr(article, name) != value]
     for name in changed:
         setattr(article, name, wanted[name])
+    report = None
     if item.body != article.body:
         changed.append("body")
         # Saves the other changes too, and re-anchors the quotes in the same transaction.
-        services.article_update_body(article=article, body=item.body, user=user)
+        report = services.article_update_body(article=article, body=item.body, user=user)
     elif changed:
         save_stamped(article, user=user)
     outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
-    return ItemResult(outcome, article, tuple(changed))
+    return ItemResult(outcome, article, tuple(changed), report)
 
 
 def _precision(value):

@@ -384,6 +384,22 @@ def test_changed_body_without_the_quoted_text_orphans_the_quote_and_keeps_it(tmp
         1,
     )
     assert "updated (body)" in out
+    assert (
+        "    quotes: 1 orphaned; to repair: /admin/claims/quote/?orphaned=yes&article__id__exact="
+        f"{quote.article_id}\n" in out
+    )
+
+
+@pytest.mark.django_db
+def test_a_reimport_reports_the_quotes_that_followed_their_text(tmp_path):
+    run(NINJS_1)
+    article = Article.objects.get()
+    QuoteFactory(article=article, text="China has the leverage to stop it")
+    body = "<p>A new opening paragraph.</p>" + json.loads(NINJS_1.read_text())["body_html"]
+
+    out, _ = run(ninjs_file(tmp_path, body_html=body))
+
+    assert "    quotes: 1 followed their text\n" in out
 
 
 # --- bad files ------------------------------------------------------------------------------

@@ -121,5 +121,7 @@ class Command(BaseCommand):
             line = (
                 f"{bar} {result.name}: {item.outcome}{detail} #{item.article.pk} “{item.article}”"
             )
+            if item.followers is not None and str(item.followers):
+                line += f"\n    {item.followers}"
             style = self.style.SUCCESS if item.outcome != Outcome.UNCHANGED else str
             self.stdout.write(style(line))
