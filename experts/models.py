@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Stamped, public_q, related_model
 from core.validators import country_code_validator
-from experts.names import name_key, name_key_words
+from experts.names import name_key, name_key_words, name_parts, probably_named, stem
 
 # pg_trgm similarity of two name keys above which the admin warns of a probable duplicate.
 SIMILAR_NAME_THRESHOLD = 0.7
@@ -77,7 +77,33 @@ class ExpertQuerySet(models.QuerySet):
                     .filter(s__gte=SIMILAR_NAME_THRESHOLD)
                     .values("expert")
                 )
-        return self.filter(same)
+        return self.filter(same | Q(pk__in=self._shortened_name_matches(names)))
+
+    def _shortened_name_matches(self, names):
+        """Ids of experts a shortened or inflected name probably means: initials and surname
+        ("V. Fesenko"), a surname in another case ("Фесенка"), or a surname alone when only one
+        expert bears it."""
+        found = set()
+        for typed in names:
+            initials, words = name_parts(typed)
+            if not words or (len(words) > 1 and not initials):
+                continue  # a full name: the key and similarity rules above judge it
+            longest = max(words, key=len)
+            near = Q(name_key__regex=rf"(^| ){re.escape(stem(longest))}")
+            variants = NameVariant.objects.filter(near).values("expert")
+            candidates = Expert.objects.filter(near | Q(pk__in=variants)).prefetch_related(
+                "name_variants"
+            )
+            matched = [
+                expert.pk
+                for expert in candidates
+                if probably_named(
+                    typed, [expert.display_name, *(v.name for v in expert.name_variants.all())]
+                )
+            ]
+            if initials or len(matched) == 1:
+                found.update(matched)
+        return found
 
     def formerly(self, slug):
         """Experts that `slug` used to name before their merge (see ExpertSlugRedirect)."""

@@ -96,6 +96,43 @@ def name_key(name):
     return " ".join(sorted(words))
 
 
+def name_parts(name):
+    """(initials, words) of `name`'s key: the single letters ("V." in "V. Fesenko") apart from
+    the words they abbreviate."""
+    words = name_key(name).split()
+    return [word for word in words if len(word) == 1], [word for word in words if len(word) > 1]
+
+
+def stem(word):
+    """`word` without its last letter once it is long enough to carry a case ending: the
+    inflected forms of a surname meet (Fesenko, Fesenka, Fesenku; Мусієнко, Мусієнка)."""
+    return word[:-1] if len(word) >= 5 else word
+
+
+def initials_of(name):
+    """The first letters of `name`'s words in Latin (Олександр → o), before the key's rules
+    fold them (its key word may be a given-name equivalent with another first letter)."""
+    return {word[0] for word in _latin_words(name or "")}
+
+
+def probably_named(typed, names):
+    """Whether the person `typed` names (initials and words, e.g. "V. Fesenko", "Fesenka")
+    is probably the one whose spellings are `names`: every typed word meets a word of one name
+    in an inflected form, and every typed initial begins one of that name's other words."""
+    initials, words = name_parts(typed)
+    if not words:
+        return False
+    for name in names:
+        known = name_key(name).split()
+        stems = [stem(word) for word in known]
+        if not all(stem(word) in stems for word in words):
+            continue
+        letters = initials_of(name) | {word[0] for word in known}
+        if all(initial in letters for initial in initials):
+            return True
+    return False
+
+
 def name_key_words(name):
     """The words of `name`'s key, for matching a search term against stored keys."""
     return name_key(name).split()

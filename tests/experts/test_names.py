@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from experts.models import Expert
 from experts.names import name_key
@@ -127,3 +130,54 @@ def test_probable_duplicates_match_the_display_name_or_a_variant_key():
     found = Expert.objects.probable_duplicates_of(["Олександр Мусієнко", "Vladimir Fesenko"])
 
     assert set(found) == {by_name, by_variant}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    ["V. Fesenko", "В. Фесенко", "Fesenko", "Фесенка", "Фесенку", "Volodymyr Fesenko"],
+)
+def test_shortened_and_inflected_forms_are_probable_duplicates(typed):
+    fesenko = ExpertFactory(display_name="Volodymyr Fesenko")
+    ExpertFactory(display_name="Oleksandr Musiienko")
+
+    assert list(Expert.objects.probable_duplicates_of([typed])) == [fesenko]
+
+
+@pytest.mark.django_db
+def test_initials_must_fit_the_known_names():
+    ExpertFactory(display_name="Volodymyr Fesenko")
+
+    assert not Expert.objects.probable_duplicates_of(["O. Fesenko"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_surname_alone_warns_only_when_one_expert_bears_it():
+    ExpertFactory(display_name="Volodymyr Fesenko")
+    ExpertFactory(display_name="Oleksandr Fesenko")
+
+    assert not Expert.objects.probable_duplicates_of(["Fesenko"]).exists()
+    assert Expert.objects.probable_duplicates_of(["O. Fesenko"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_find_duplicate_experts_lists_the_probable_pairs_and_changes_nothing():
+    ExpertFactory(display_name="Oleksandr Musiienko", slug="oleksandr-musiienko")
+    ExpertFactory(display_name="O. Musienko", slug="o-musienko")
+    ExpertFactory(display_name="Александр Мусиенко", slug="aleksandr-musienko")
+    ExpertFactory(display_name="Volodymyr Fesenko", slug="volodymyr-fesenko")
+    out = StringIO()
+
+    call_command("find_duplicate_experts", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert (
+        "Oleksandr Musiienko (oleksandr-musiienko)  ~  O. Musienko (o-musienko): "
+        "initials and surname" in lines
+    )
+    assert (
+        "Oleksandr Musiienko (oleksandr-musiienko)  ~  Александр Мусиенко (aleksandr-musienko): "
+        "the same name in another spelling" in lines
+    )
+    assert lines[-1] == "3 probable duplicate pair(s) among 4 experts."
+    assert Expert.objects.count() == 4
