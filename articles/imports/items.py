@@ -28,6 +28,9 @@ class NewsItem:
     byline: str = ""
     standfirst: str = ""
     published_on: datetime.date | None = None
+    # Whether `published_on` says when the story first appeared (ninjs `firstcreated`, a page's
+    # stated date), so an update may correct it; a version's date (`versioncreated`) may not.
+    first_published: bool = True
     published_precision: str = ""  # from the `kb:published_precision` extension
     located: str = ""
     slugline: str = ""

@@ -12,7 +12,8 @@ pattern: the ninjs type plus the extra properties) to accept an export; readers 
 unknown properties, as this one does, need nothing.
 
 The published date is `firstcreated` (else `contentcreated`, else `versioncreated`), taken
-as the calendar day in the offset the item gives, not converted to UTC.
+as the calendar day in the offset the item gives, not converted to UTC. Only `firstcreated`
+changes the date of an article already imported: the others date a version, not the story.
 """
 
 import datetime
@@ -80,10 +81,11 @@ def parse_item(obj, *, where=""):
         raise ItemError(f"{where}no headline.")
     if not fields["body"]:
         raise ItemError(f"{where}no body text.")
-    published = None
+    published, dated_by = None, ""
     for key in ("firstcreated", "contentcreated", "versioncreated"):
         if obj.get(key):
             published = parse_date(_string(obj, key, where), field=f"{where}{key}")
+            dated_by = key
             break
     outlet = obj.get(f"{EXTENSION_PREFIX}outlet")
     return NewsItem(
@@ -91,6 +93,7 @@ def parse_item(obj, *, where=""):
         uri=uri,
         language=_string(obj, "language", where),
         published_on=published,
+        first_published=dated_by == "firstcreated",
         published_precision=_string(obj, f"{EXTENSION_PREFIX}published_precision", where),
         located=_string(obj, "located", where),
         slugline=_string(obj, "slugline", where),

@@ -193,7 +193,7 @@ def _update(article, item, *, language, user):
     if not article.external_uri:
         # An article keeps the first uri it was imported under; one it lacks is filled in.
         wanted["external_uri"] = _external_uri(item, article)
-    if item.published_on:
+    if item.published_on and item.first_published:
         wanted["published_on"] = item.published_on
         wanted["published_precision"] = _precision(item.published_precision)
     # What the item leaves out (an empty byline, no standfirst) keeps the article's value.

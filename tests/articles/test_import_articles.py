@@ -335,6 +335,37 @@ def test_changed_headline_updates_the_same_article(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_new_version_date_does_not_change_the_published_date(tmp_path):
+    """ninjs `versioncreated` dates the version: an update of the story keeps its date."""
+    item = json.loads(NINJS_1.read_text(encoding="utf-8"))
+    first = ninjs_file(
+        tmp_path, "first.json", firstcreated=None, versioncreated="2024-06-21T10:00:00+03:00"
+    )
+    run(first)
+    assert Article.objects.get().published_on == datetime.date(2024, 6, 21)
+
+    update = ninjs_file(
+        tmp_path,
+        "update.json",
+        firstcreated=None,
+        versioncreated="2024-06-24T18:30:00+03:00",
+        headline=item["headline"] + " (updated)",
+    )
+    run(update)
+
+    assert Article.objects.get().published_on == datetime.date(2024, 6, 21)
+
+
+@pytest.mark.django_db
+def test_a_corrected_firstcreated_changes_the_published_date(tmp_path):
+    run(NINJS_1)
+
+    run(ninjs_file(tmp_path, firstcreated="2024-06-19T09:00:00+03:00"))
+
+    assert Article.objects.get().published_on == datetime.date(2024, 6, 19)
+
+
+@pytest.mark.django_db
 def test_update_keeps_the_articles_status(tmp_path):
     run(NINJS_1)
     Article.objects.update(status=PublicationStatus.PUBLISHED)
