@@ -52,8 +52,35 @@ LANGUAGE_CODES = frozenset(
     }
 )
 
+# One-line blocks that are the site's furniture wherever they stand, header or body: skip links,
+# advertisement labels, reading times, trust boxes, share/subscribe/"read also" lines, photo
+# credits. Matched against the whole line, case-insensitively.
+FURNITURE = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in [
+        r"skip to (?:main )?content|перейти до (?:основного )?(?:змісту|вмісту)",
+        r"перейти к (?:основному )?содержанию",
+        r"advertisement|реклама|ad|sponsored",
+        r"(?:reading time|read time|час читання|время чтения)\s*:?\s*\d+\s*\S*(?: read)?",
+        r"\d+\s*(?:min(?:ute)?s?|хв(?:илин[и]?)?|мин(?:ут[ы]?)?)\.?\s*(?:read|читання|чтения)",
+        r"why you can trust .{1,40}",
+        r"(?:read also|read more|see also|читайте також|читайте также|дивіться також)\b.*",
+        r"(?:share|поділитися|поделиться)(?: this(?: article)?)?(?:\s*[:|].*)?",
+        r"(?:subscribe|підписуйтесь|подписывайтесь|follow us|get access to)\b.*",
+        r"\(?\s*(?:photo|фото|image|illustration|credit|source of photo|джерело фото)\s*[:/].*",
+        r"\((?:ap|afp|reuters|getty images|epa|yonhap|kcna|тасс|риа новости|укрінформ)[^()]*\)",
+        r"(?:ap|afp|reuters|getty images|epa|yonhap) ?(?:photo|images)?(?:\s*/\s*[^\n]{1,60})?",
+    ]
+]
+
 # The first word of a breadcrumb trail ("Home » Politics » …").
 BREADCRUMB_ROOTS = frozenset({"home", "main", "news", "головна", "главная", "новини", "новости"})
+
+# A page with this many lines and no more than one blank line between blocks was copied with
+# single newlines between its paragraphs.
+SINGLE_NEWLINE_LINES = 4
+# A title may end in a full stop when it is one short sentence (some sites print it so).
+TITLE_SENTENCE_MAX_WORDS = 16
 
 TITLE_REPEAT_SHARE = 0.8  # share of the title's words a repeat must contain
 TITLE_REPEAT_EXTRA_WORDS = 12  # words a repeat may add (a byline, a caption)
@@ -62,11 +89,14 @@ TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
 _BREADCRUMB_SEPARATOR = re.compile(r"\s[»›]\s")
 _BREADCRUMB_ROOT = re.compile(r"^([^\W\d_]+)\s*(?:»|›|>|→|/|\|)\s*\S")
 _SWITCHER_SPLIT = re.compile(r"[\s|/·•,]+")
-_BY_LINE = re.compile(r"^(?:by|posted by|written by|uploaded by|author:|автор:)\s+(.+)$", re.I)
+_BY_LINE = re.compile(
+    r"^(?:by|posted by|written by|uploaded by|authors?:|автор(?:и|ы)?:)\s+(.+)$", re.I
+)
 _CAPTION = re.compile(r"^\(?\s*(?:photo|фото|image|illustration)\s*:", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?$")
 _HANDLE = re.compile(r"^[\w.-]+$")
 _WORD = re.compile(r"\w+")
+_AUTHORS_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bі\b|\bи\b|\bта\b)\s*")
 _SENTENCE_END = re.compile(r"[.…][\"”’»)]*$")
 
 
@@ -103,7 +133,7 @@ def clean_page(raw):
                 breadcrumb_title = breadcrumb_title or _breadcrumb_leaf(block)
             elif rule == "byline":
                 byline = byline or _BY_LINE.match(block).group(1).strip()
-        elif not title and _can_be_title(block):
+        elif not title and _can_be_title(block, _next_story_block(blocks, position)):
             title = block
         elif title and _repeats_title(block, title):
             removed.append(("title repeat", block))
@@ -121,6 +151,9 @@ def clean_page(raw):
         if _is_end_marker(block):
             removed.extend(("trailing site text", rest) for rest in blocks[index:])
             break
+        if _is_furniture(block):
+            removed.append(("site text", block))
+            continue
         body_blocks.append(block)
 
     return CleanedPage(
@@ -144,13 +177,22 @@ def _blocks(raw):
             lines = []
     if lines:
         blocks.append("\n".join(lines))
+    if len(blocks) <= 2 and sum(block.count("\n") + 1 for block in blocks) >= SINGLE_NEWLINE_LINES:
+        # A page copied with single newlines between paragraphs: each line is a block.
+        return [line for block in blocks for line in block.split("\n")]
     return blocks
+
+
+def _is_furniture(block):
+    return "\n" not in block and any(pattern.fullmatch(block) for pattern in FURNITURE)
 
 
 def _header_rule(block):
     """The name of the header rule `block` falls under, or "" when it may be story text."""
     if "\n" in block:
         return ""
+    if _is_furniture(block):
+        return "site text"
     if _BREADCRUMB_SEPARATOR.search(block):
         return "breadcrumb"
     root = _BREADCRUMB_ROOT.match(block)
@@ -171,8 +213,22 @@ def _breadcrumb_leaf(block):
     return re.split(r"\s*(?:»|›|>|→|/|\|)\s*", block)[-1].strip()
 
 
-def _can_be_title(block):
-    return "\n" not in block and len(block) <= TITLE_MAX_LENGTH and not _ends_sentence(block)
+def _next_story_block(blocks, position):
+    """[the first block after `position` that no header rule drops], or []."""
+    return [block for block in blocks[position + 1 :] if not _header_rule(block)][:1]
+
+
+def _can_be_title(block, following):
+    """Whether `block` can be the headline; `following` holds the block after it, if any."""
+    if "\n" in block or len(block) > TITLE_MAX_LENGTH:
+        return False
+    if not _ends_sentence(block):
+        return True
+    # One short sentence ("Putin and Kim sign a pact.") before a longer paragraph, not the
+    # story's first paragraph.
+    one_sentence = not re.search(r"[.!?…]\s+\S", block.rstrip(".…"))
+    longer_next = bool(following) and len(following[0]) > len(block)
+    return one_sentence and longer_next and len(block.split()) <= TITLE_SENTENCE_MAX_WORDS
 
 
 def _repeats_title(block, title):
@@ -208,7 +264,13 @@ def _looks_like_handle_or_name(text):
 
 
 def _is_person_name(text):
-    """Two to four capitalised words ("Victoria Grabovskaya"); not an acronym like "DPRK"."""
+    """Two to four capitalised words ("Victoria Grabovskaya"), or several such names joined by
+    "and", "і", "и", "&" or commas ("Jane Doe and John Roe"); not an acronym like "DPRK"."""
+    names = [name for name in _AUTHORS_SPLIT.split(text.strip()) if name]
+    return bool(names) and all(_is_one_name(name) for name in names)
+
+
+def _is_one_name(text):
     words = text.split()
     return 2 <= len(words) <= 4 and all(_is_name_word(word) for word in words)
 
