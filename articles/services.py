@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -140,6 +141,79 @@ def article_import(
         status=status,
         user=user,
     )
+
+
+@dataclass(frozen=True)
+class PageImport:
+    """What importing a page did: the article, whether it is new, the fields an update changed
+    and what the apps following the body reported (claims: what happened to each quote)."""
+
+    article: Article
+    created: bool
+    changed: tuple[str, ...] = ()
+    followers: Any = None
+
+
+@transaction.atomic
+def article_page_upsert(
+    *,
+    page: CleanedPage,
+    outlet: Outlet,
+    language: str,
+    published_on: datetime.date,
+    published_precision: str = DatePrecision.DAY,
+    byline: str | None = None,
+    slug: str = "",
+    source_url: str = "",
+    title: str = "",
+    user: User = None,
+) -> PageImport:
+    """Import a cleaned page as article_import does, or update the article it was imported as
+    before: the one with its `source_url`, else the one with the same title, outlet and date.
+
+    An update writes what differs (the body through article_update_body, which re-anchors the
+    quotes) and keeps the article's slug, status and published date. A new article whose slug
+    another story holds gets a numbered suffix.
+    """
+    wanted_title = (title or page.title).strip()
+    existing = Article.objects.select_for_update()
+    if source_url:
+        existing = existing.filter(source_url=source_url)
+    else:
+        existing = existing.filter(title=wanted_title, outlet=outlet, published_on=published_on)
+    article = existing.order_by("pk").first()
+    if article is None:
+        created = article_import(
+            page=page,
+            outlet=outlet,
+            language=language,
+            published_on=published_on,
+            published_precision=published_precision,
+            byline=byline,
+            slug=unique_slug(Article, slug or wanted_title, fallback="article"),
+            source_url=source_url,
+            title=title,
+            user=user,
+        )
+        return PageImport(created, created=True)
+    if not page.body:
+        raise ValidationError({"body": "Nothing of the page is left once site text is removed."})
+    wanted = {
+        "title": wanted_title,
+        "byline": page.byline if byline is None else byline.strip(),
+        "language": language,
+    }
+    changed = [name for name, value in wanted.items() if value and getattr(article, name) != value]
+    for name in changed:
+        setattr(article, name, wanted[name])
+    followers = None
+    if page.body != article.body:
+        changed.append("body")
+        followers = article_update_body(article=article, body=page.body, user=user)
+    elif changed:
+        check_edit(user=user, item=article)
+        save_stamped(article, user=user)
+    return PageImport(article, created=False, changed=tuple(changed), followers=followers)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from articles.imports.items import parse_partial_date
 from articles.imports.text import clean_page
 from articles.models import Article
 from core.models import DatePrecision, PublicationStatus
-from tests.factories import ArticleFactory, OutletFactory
+from tests.factories import ArticleFactory, OutletFactory, QuoteFactory
 
 SEEDS = settings.BASE_DIR / "demo" / "seeds"
 SEED_24 = SEEDS / "000_b0add6af65230c12.txt"
@@ -303,17 +303,58 @@ def test_import_with_bad_date_fails(outlet):
     assert not Article.objects.exists()
 
 
-def test_import_with_taken_slug_fails(outlet):
+def test_a_slug_another_story_holds_gets_a_suffix(outlet):
     ArticleFactory(slug="china-risks")
-    with pytest.raises(CommandError, match="slug"):
-        import_seed(slug="china-risks")
+
+    import_seed(slug="china-risks")
+
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "china-risks",
+        "china-risks-2",
+    ]
+
+
+def test_importing_the_same_page_again_updates_its_article_instead_of_duplicating(outlet):
+    import_seed(source_url="https://24tv.ua/x")
+    article = Article.objects.get()
+    quote = QuoteFactory(article=article, text=article.body.split("\n\n")[1][:60].strip())
+
+    output = import_seed(source_url="https://24tv.ua/x", byline="V. Grabovska")
+
     assert Article.objects.count() == 1
+    assert f"Updated article #{article.pk}" in output
+    assert "(byline)" in output
+    quote.refresh_from_db()
+    assert not quote.orphaned
 
 
-def test_import_with_taken_source_url_fails(outlet):
-    ArticleFactory(source_url="https://24tv.ua/x")
-    with pytest.raises(CommandError, match="source URL"):
-        import_seed(source_url="https://24tv.ua/x")
+def test_a_known_source_url_updates_that_article_and_reports_its_quotes(outlet, tmp_path):
+    import_seed(source_url="https://24tv.ua/x")
+    article = Article.objects.get()
+    QuoteFactory(article=article, text=article.body.split("\n\n")[1][:60].strip())
+    shorter = tmp_path / "page.txt"
+    shorter.write_text(
+        f"{article.title}\n\nThe story was rewritten from scratch by the desk.\n",
+        encoding="utf-8",
+    )
+
+    output = run_import(
+        str(shorter),
+        outlet="24-channel",
+        language="en",
+        published="2024-06",
+        source_url="https://24tv.ua/x",
+    )
+
+    assert Article.objects.count() == 1
+    assert "(body)" in output
+    assert "quotes: 1 orphaned" in output
+
+
+def test_the_same_title_outlet_and_date_is_the_same_story_without_an_address(outlet):
+    import_seed()
+    import_seed()
+
     assert Article.objects.count() == 1
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.imports.items import parse_partial_date
 from articles.imports.text import clean_page
 from articles.models import Language, Outlet
-from articles.services import article_import
+from articles.services import article_page_upsert
 from core.models import format_date
 
 
@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = (
         "Import a web page's text (as copied or scraped) as a draft article: site text such as "
         "breadcrumbs, language switchers, repeated headlines and 'You may also like' blocks is "
-        "removed, the story's own text is kept verbatim."
+        "removed, the story's own text is kept verbatim. Importing the same story again (the "
+        "same --source-url, else the same title, outlet and date) updates its article and "
+        "re-anchors its quotes."
     )
 
     def add_arguments(self, parser):
@@ -51,7 +53,7 @@ class Command(BaseCommand):
 
         page = clean_page(raw)
         try:
-            article = article_import(
+            result = article_page_upsert(
                 page=page,
                 outlet=outlet_obj,
                 language=language,
@@ -68,6 +70,15 @@ class Command(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(f"Nothing was imported from {path}: {error}") from error
 
+        article = result.article
+        if not result.created:
+            changed = ", ".join(result.changed) or "nothing changed"
+            self.stdout.write(
+                self.style.SUCCESS(f"Updated article #{article.pk} “{article.title}” ({changed})")
+            )
+            if result.followers is not None and str(result.followers):
+                self.stdout.write(f"  {result.followers}")
+            return
         self.stdout.write(
             self.style.SUCCESS(f"Created draft article #{article.pk} “{article.title}”")
         )
