@@ -229,8 +229,13 @@ def _read_version_1(obj, where):
         standfirst = _plain(_string(obj, "description_text", where))
     elif obj.get("description_html"):
         standfirst = html_to_text(_string(obj, "description_html", where))
+    else:
+        standfirst = _extensible(obj, "description", where)
+    # 1.5 and later name extra headlines, bodies and descriptions `<name>_<role>[_<format>]`
+    # (`headline_main`, `body_main_html`, `body_richtext`): the main one when there is one.
+    headline = _plain(_string(obj, "headline", where)) or _extensible(obj, "headline", where)
     return {
-        "headline": _plain(_string(obj, "headline", where)),
+        "headline": headline,
         "body": body,
         "byline": _plain(_string(obj, "byline", where)),
         "standfirst": standfirst,
@@ -239,30 +244,52 @@ def _read_version_1(obj, where):
     }
 
 
+def _extensible(obj, name, where):
+    """The text of a 1.5+ `<name>_<role>[_<format>]` property, the `main` role first."""
+    keys = sorted(
+        (not key.startswith(f"{name}_main"), key)
+        for key in obj
+        if key.startswith(f"{name}_") and obj[key]
+    )
+    for _, key in keys:
+        value = _string(obj, key, where)
+        return _text_of(value, "html" if "html" in key or "xml" in key else "")
+    return ""
+
+
 def _read_version_2(obj, where):
     byline = obj.get("by") if "by" in obj else obj.get("byline", "")
     if not isinstance(byline, str):
         raise ItemError(f"{where}`by` must be a string.")
+    body = _main_value(obj, "bodies", where)
+    standfirst = _main_value(obj, "descriptions", where)
+    if not body:
+        # Some items carry their whole text as a description with the role `text`.
+        body = _main_value(obj, "descriptions", where, roles={"text"})
+        standfirst = "" if body else standfirst
     return {
         "headline": _main_value(obj, "headlines", where),
-        "body": _main_value(obj, "bodies", where),
+        "body": body,
         "byline": _plain(byline),
-        "standfirst": _main_value(obj, "descriptions", where),
+        "standfirst": standfirst,
         "subjects": _subjects(obj.get("subjects"), "literal", where),
         "source_url": _url_altid(obj.get("altids")),
     }
 
 
-def _main_value(obj, key, where):
-    """The text of the main entry of a 2.x {role, contenttype, value} array; plain text is
-    preferred to markup, which is sanitized and flattened."""
+def _main_value(obj, key, where, *, roles=None):
+    """The text of the main entry of a 2.x {role, contenttype, value} array (or of the entry
+    with one of `roles`); plain text is preferred to markup, which is sanitized and flattened."""
     entries = obj.get(key) or []
     if not isinstance(entries, list) or not all(
         isinstance(entry, dict) and isinstance(entry.get("value", ""), str) for entry in entries
     ):
         raise ItemError(f"{where}`{key}` must be a list of objects with a string value.")
     entries = [entry for entry in entries if entry.get("value")]
-    main = [entry for entry in entries if (entry.get("role") or "") in MAIN_ROLES] or entries
+    if roles is not None:
+        main = [entry for entry in entries if (entry.get("role") or "") in roles]
+    else:
+        main = [entry for entry in entries if (entry.get("role") or "") in MAIN_ROLES] or entries
     if not main:
         return ""
     plain = [entry for entry in main if "plain" in (entry.get("contenttype") or "")]

@@ -252,3 +252,49 @@ def test_exported_item_reads_back_as_the_same_article(version):
         article.source_url,
         "uk",
     )
+
+
+def test_a_1_7_item_with_extensible_headline_and_body_names_is_read():
+    """ninjs 1.5+ names extra properties `<name>_<role>[_<format>]`: `headline_main`,
+    `body_richtext`, `description_summary_html` (as in the IPTC's 1.6–1.8 examples)."""
+    item = {
+        "$standard": {"name": "ninjs", "version": "1.7"},
+        "uri": "urn:newsml:wire.example.org:20240619:treaty",
+        "type": "text",
+        "language": "en",
+        "firstcreated": "2024-06-19T12:00:00+03:00",
+        "headline_main": "Russia and North Korea sign a mutual defence treaty",
+        "headline_short": "Moscow, Pyongyang sign pact",
+        "description_summary_html": "<p>The pact binds both to aid each other.</p>",
+        "body_richtext": "<p>Vladimir Putin and Kim Jong Un signed the treaty in Pyongyang.</p>"
+        "<p>China has not commented.</p>",
+    }
+
+    parsed = parse_item(item)
+
+    assert parsed.headline == "Russia and North Korea sign a mutual defence treaty"
+    assert parsed.body == (
+        "Vladimir Putin and Kim Jong Un signed the treaty in Pyongyang.\n\nChina has not commented."
+    )
+    assert parsed.standfirst == "The pact binds both to aid each other."
+
+
+def test_a_2_1_item_carrying_its_text_only_as_a_description_is_read():
+    item = {
+        "$standard": {"name": "ninjs", "version": "2.1"},
+        "uri": "urn:newsml:ntb.example.no:20240620:kina",
+        "type": "text",
+        "language": "uk",
+        "headlines": [{"role": "main", "value": "Китай мовчить про договір"}],
+        "descriptions": [
+            {"role": "text", "contenttype": "text/plain", "value": "Пекін не коментує договір."}
+        ],
+    }
+
+    parsed = parse_item(item)
+
+    assert (parsed.headline, parsed.body, parsed.standfirst) == (
+        "Китай мовчить про договір",
+        "Пекін не коментує договір.",
+        "",
+    )
