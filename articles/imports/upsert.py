@@ -112,7 +112,8 @@ def _language(code, where):
 
 
 def _matching_article(item, where):
-    """The article this item was imported as before: by its uri, else by its web address.
+    """The article this item was imported as before: by its uri, else by its web address,
+    else by its headline, date and outlet.
 
     An export of this database names an article that has neither a uri nor a web address by
     its slug (OWN_URI_PREFIX); such an item matches that article when its outlet is the
@@ -136,7 +137,19 @@ def _matching_article(item, where):
             f"{where}its uri is that of article #{by_uri.pk} but its address that of "
             f"article #{by_url.pk}; fix one of them first."
         )
-    return by_uri or by_url
+    return by_uri or by_url or _same_story(articles, item)
+
+
+def _same_story(articles, item):
+    """The article with the item's headline, date and outlet, when neither its uri nor its
+    address is known here: the same story imported before from saved page text."""
+    outlet_name = str(item.outlet.get("name") or item.outlet_name or "").strip()
+    if not (item.headline and item.published_on and outlet_name):
+        return None
+    same = articles.filter(
+        title=item.headline, published_on=item.published_on, outlet__name__iexact=outlet_name
+    )
+    return same.order_by("pk").first()
 
 
 def _external_uri(item, article=None):

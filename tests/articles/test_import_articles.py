@@ -366,6 +366,26 @@ def test_a_corrected_firstcreated_changes_the_published_date(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_wire_item_of_a_story_imported_from_page_text_updates_that_article(tmp_path):
+    """Same headline, date and outlet, no uri or address known here: the same story."""
+    item = json.loads(NINJS_1.read_text(encoding="utf-8"))
+    from_text = ArticleFactory(
+        title=item["headline"],
+        published_on=datetime.date(2024, 6, 20),
+        outlet=OutletFactory(name="Wire Example"),
+        source_url="",
+        external_uri="",
+    )
+
+    out, _ = run(NINJS_1)
+
+    assert list(Article.objects.all()) == [from_text]
+    from_text.refresh_from_db()
+    assert from_text.source_url == "https://wire.example.org/2024/06/20/treaty-china"
+    assert "updated" in out
+
+
+@pytest.mark.django_db
 def test_update_keeps_the_articles_status(tmp_path):
     run(NINJS_1)
     Article.objects.update(status=PublicationStatus.PUBLISHED)
