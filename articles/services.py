@@ -203,17 +203,29 @@ def article_page_upsert(
         "byline": page.byline if byline is None else byline.strip(),
         "language": language,
     }
-    changed = [name for name, value in wanted.items() if value and getattr(article, name) != value]
+    changed, followers = article_update(article=article, values=wanted, body=page.body, user=user)
+    return PageImport(article, created=False, changed=changed, followers=followers)
+
+
+def article_update(
+    *, article: Article, values: dict[str, Any], body: str, user: User = None
+) -> tuple[tuple[str, ...], Any]:
+    """Write the `values` an import gives (empty ones keep the article's) that differ from
+    `article`, and `body` when it differs, in one save: a new body goes through
+    article_update_body, so the quotes re-anchor in the same transaction. Returns the names of
+    the fields changed and what the body's followers reported (None when the body stayed).
+    Raises EditNotAllowed when `user` may not edit the article in its state."""
+    changed = [name for name, value in values.items() if value and getattr(article, name) != value]
     for name in changed:
-        setattr(article, name, wanted[name])
+        setattr(article, name, values[name])
     followers = None
-    if page.body != article.body:
+    if body != article.body:
         changed.append("body")
-        followers = article_update_body(article=article, body=page.body, user=user)
+        followers = article_update_body(article=article, body=body, user=user)
     elif changed:
         check_edit(user=user, item=article)
         save_stamped(article, user=user)
-    return PageImport(article, created=False, changed=tuple(changed), followers=followers)
+    return tuple(changed), followers
 
 
 @transaction.atomic

@@ -210,18 +210,11 @@ def _update(article, item, *, language, user):
         wanted["published_on"] = item.published_on
         wanted["published_precision"] = _precision(item.published_precision)
     # What the item leaves out (an empty byline, no standfirst) keeps the article's value.
-    changed = [name for name, value in wanted.items() if value and getattr(article, name) != value]
-    for name in changed:
-        setattr(article, name, wanted[name])
-    report = None
-    if item.body != article.body:
-        changed.append("body")
-        # Saves the other changes too, and re-anchors the quotes in the same transaction.
-        report = services.article_update_body(article=article, body=item.body, user=user)
-    elif changed:
-        save_stamped(article, user=user)
+    changed, report = services.article_update(
+        article=article, values=wanted, body=item.body, user=user
+    )
     outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
-    return ItemResult(outcome, article, tuple(changed), report)
+    return ItemResult(outcome, article, changed, report)
 
 
 def _precision(value):
