@@ -93,12 +93,12 @@ def fold(text):
     return "".join(folded), spans
 
 
-def locate_forgiving(body, text, *, after=None, occurrence=None):
+def locate_forgiving(body, text, *, after=None, occurrence=None, folded=None):
     """(start, end) in `body` of the passage `text` was copied from, forgiving typography
     (quote marks, apostrophes, dashes, ellipses, spaces and line breaks, soft hyphens, HTML
     entities in the paste), or None. The caller stores the body's own text at those offsets."""
     wanted, _ = fold(html.unescape(text).strip())
-    folded_body, spans = fold(body)
+    folded_body, spans = folded or fold(body)
     if not wanted:
         return None
     starts = [match.start() for match in re.finditer(f"(?={re.escape(wanted)})", folded_body)]
@@ -112,10 +112,10 @@ def locate_forgiving(body, text, *, after=None, occurrence=None):
     return spans[start][0], spans[start + len(wanted) - 1][1]
 
 
-def closest_passage(body, text):
+def closest_passage(body, text, *, folded=None):
     """A message showing the passage of `body` closest to `text`, with the words that differ
     (typography aside) marked ⟦…⟧ on both sides; "" when none shares CLOSEST_MIN_WORDS words."""
-    folded_body, spans = fold(body)
+    folded_body, spans = folded or fold(body)
     body_words = [match.span() for match in re.finditer(r"[^ ]+", folded_body)]
     pasted = html.unescape(text).split()
     words = [fold(word)[0] for word in pasted]
@@ -180,11 +180,12 @@ def locate(body, text, *, after=None, occurrence=None, where="the article"):
     exact = _locate_exact(body, text, after=after, occurrence=occurrence, where=where)
     if not isinstance(exact, ValidationError):
         return exact
-    forgiven = locate_forgiving(body, text, after=after, occurrence=occurrence)
+    folded = fold(body)  # once, for the search and for the refusal's closest passage
+    forgiven = locate_forgiving(body, text, after=after, occurrence=occurrence, folded=folded)
     if forgiven is not None:
         return forgiven
     message = exact.message_dict["text"][0]
-    raise ValidationError({"text": message + closest_passage(body, text)})
+    raise ValidationError({"text": message + closest_passage(body, text, folded=folded)})
 
 
 def _locate_exact(body, text, *, after, occurrence, where):

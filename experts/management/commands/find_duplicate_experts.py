@@ -28,16 +28,16 @@ class Command(BaseCommand):
                 for word in name_key(name).split():
                     if len(word) > 1:
                         by_stem[stem(word)].add(expert.pk)
-        pairs = set()
+        reasons = {}
         for group in by_stem.values():
             for first in group:
                 for second in group:
-                    if first < second and _reason(names[first], names[second]):
-                        pairs.add((first, second))
+                    if first < second and (first, second) not in reasons:
+                        reasons[first, second] = _reason(names[first], names[second])
+        pairs = [pair for pair, reason in reasons.items() if reason]
         labels = {expert.pk: f"{expert.display_name} ({expert.slug})" for expert in experts}
         for first, second in sorted(pairs, key=lambda pair: (labels[pair[0]], labels[pair[1]])):
-            reason = _reason(names[first], names[second])
-            self.stdout.write(f"{labels[first]}  ~  {labels[second]}: {reason}")
+            self.stdout.write(f"{labels[first]}  ~  {labels[second]}: {reasons[first, second]}")
         self.stdout.write(f"{len(pairs)} probable duplicate pair(s) among {len(experts)} experts.")
 
 
